@@ -1,0 +1,77 @@
+"""The application factory: one place assembles the app."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from matcher import config
+from matcher.extensions import babel, csrf, db, limiter, migrate, security
+from matcher.services.paths import shipped_folder
+
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an instance of the matcher application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(shipped_folder("templates")),
+        static_folder=str(shipped_folder("static")),
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    config.refuse_unsafe_production(app.config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from matcher.web import access, errors, i18n, security_headers
+
+    access.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    security_headers.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the extensions; the test config is already in place (the engine is built here)."""
+    from flask_security import SQLAlchemyUserDatastore
+
+    from matcher import models
+    from matcher.web.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(shipped_folder("migrations")), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    datastore = SQLAlchemyUserDatastore(db, models.User, models.Role)
+    security.init_app(app, datastore)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Register one blueprint per audience."""
+    from matcher.auth.views import bp as auth_bp
+    from matcher.clubs.views import bp as clubs_bp
+    from matcher.coordinators.views import bp as coordinators_bp
+    from matcher.signup.views import bp as signup_bp
+    from matcher.staff.views import bp as staff_bp
+
+    for bp in (auth_bp, coordinators_bp, clubs_bp, signup_bp, staff_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    """Register the `flask` / `matcher` CLI commands."""
+    from matcher.commands import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Log-in landing, language switch and each role's start page."""

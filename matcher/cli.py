@@ -1,0 +1,23 @@
+"""The `matcher` command: `matcher solve` runs the pure solver without loading the web stack;
+every other command is the Flask app's CLI (seed-demo, db upgrade, run, ...)."""
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch `matcher solve` to the solver, everything else to the Flask CLI."""
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "solve":
+        from matcher.matching.cli import main as solve_main
+
+        return solve_main(args[1:])
+    from flask.cli import FlaskGroup
+
+    from matcher import create_app
+
+    group = FlaskGroup(create_app=create_app, help="matcher: matchmaking rounds and the site.")
+    return group.main(args=args, prog_name="matcher")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

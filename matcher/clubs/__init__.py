@@ -1,0 +1,1 @@
+"""Club contacts: their own club's details, activities and placed children."""

@@ -1,0 +1,54 @@
+"""CLI commands registered on the app (`flask --app matcher ...` or `matcher ...`)."""
+
+import click
+from flask import Flask
+
+from matcher.extensions import db
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo municipality from seeds/ (does nothing if it is already loaded)."""
+    from matcher.services.seed import seed_demo
+
+    if seed_demo():
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("Demo data already present; nothing changed.")
+
+
+@click.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print the demo logins, one per role."""
+    from matcher.services.seed import demo_logins
+
+    click.echo("Demo logins (e-mail / password / role):")
+    for u in demo_logins():
+        click.echo(f"  {u['email']:<34} {u['password']:<24} {u['role']}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["staff", "coordinator", "club_contact"]), required=True)
+@click.option("--municipality", "municipality_code", required=True, help="Municipality code.")
+@click.option("--name", default="")
+@click.password_option()
+def create_user_command(email: str, role: str, municipality_code: str, name: str, password: str):
+    """Create a user with one role in a municipality."""
+    from sqlalchemy import select
+
+    from matcher.models import Municipality
+    from matcher.services.users import create_user
+
+    mun = db.session.scalar(select(Municipality).where(Municipality.code == municipality_code))
+    if mun is None:
+        raise click.BadParameter(f"no municipality with code {municipality_code!r}")
+    create_user(email, password, role, mun.id, name)
+    db.session.commit()
+    click.echo(f"Created {email} ({role}).")
+
+
+def register(app: Flask) -> None:
+    """Add the commands to the app's CLI."""
+    for command in (seed_demo_command, demo_logins_command, create_user_command):
+        app.cli.add_command(command)

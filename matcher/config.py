@@ -1,0 +1,95 @@
+"""Configuration from environment variables, with safe defaults for a single machine."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
+    """Return a random secret kept in the instance folder, creating it on first use."""
+    path = instance_path / name
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common `postgres://` forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Read the settings a deployment may give through the environment."""
+    env = os.environ
+    default_db = f"sqlite:///{instance_path / 'matcher.sqlite'}"
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key"),
+        "SECURITY_PASSWORD_SALT": env.get("SECURITY_PASSWORD_SALT")
+        or _instance_secret(instance_path, "password_salt"),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(env.get("DATABASE_URL", default_db)),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_FROM": env.get("MAIL_FROM", "matcher@localhost"),
+        "MATCHER_ENV": env.get("MATCHER_ENV", "development"),
+        "SESSION_COOKIE_SECURE": env.get("MATCHER_ENV") == "production",
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "da",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+    "LANGUAGES": ["da", "en"],
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Flask-Security: log-in by e-mail, argon2 hashes, no self-registration (staff invite users).
+    "SECURITY_PASSWORD_HASH": "argon2",
+    "SECURITY_REGISTERABLE": False,
+    "SECURITY_RECOVERABLE": False,
+    "SECURITY_TRACKABLE": True,
+    "SECURITY_CHANGEABLE": True,
+    "SECURITY_SEND_PASSWORD_CHANGE_EMAIL": False,
+    "SECURITY_USERNAME_ENABLE": False,
+    "SECURITY_POST_LOGIN_VIEW": "/start",
+    "SECURITY_POST_LOGOUT_VIEW": "/login",
+    "SECURITY_LOGIN_URL": "/login",
+    "SECURITY_LOGOUT_URL": "/logout",
+    "SECURITY_PASSWORD_LENGTH_MIN": 10,
+    "SECURITY_PASSWORD_COMPLEXITY_CHECKER": None,
+    "SECURITY_PASSWORD_CHECK_BREACHED": False,
+    "SECURITY_RETURN_GENERIC_RESPONSES": True,
+    "SECURITY_I18N_DIRNAME": ["builtin", "translations"],
+    "SECURITY_MSG_INVALID_PASSWORD": ("Invalid e-mail or password.", "error"),
+    "SECURITY_MSG_USER_DOES_NOT_EXIST": ("Invalid e-mail or password.", "error"),
+    "SECURITY_MSG_GENERIC_AUTHN_FAILED": ("Invalid e-mail or password.", "error"),
+    "SECURITY_MSG_LOGIN": ("Please log in to see this page.", "info"),
+    "SECURITY_UNAUTHORIZED_VIEW": None,
+    "SECURITY_EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},
+}
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised when a production configuration would be unsafe to start."""
+
+
+def refuse_unsafe_production(cfg: dict) -> None:
+    """Refuse to start in production with a missing or weak secret key, or with debug on."""
+    if cfg.get("MATCHER_ENV") != "production":
+        return
+    if not os.environ.get("SECRET_KEY") or len(cfg.get("SECRET_KEY", "")) < 32:
+        raise UnsafeConfiguration("production needs SECRET_KEY of at least 32 characters")
+    if cfg.get("DEBUG"):
+        raise UnsafeConfiguration("production must not run with debug on")
+    cfg["SESSION_COOKIE_SECURE"] = True

@@ -1,0 +1,1 @@
+"""Volunteer coordinators: refugee families, their children, and contact families."""

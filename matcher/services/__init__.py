@@ -1,0 +1,1 @@
+"""Domain operations in plain Python: the web views and the CLI both call these."""

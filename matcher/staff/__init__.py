@@ -1,0 +1,1 @@
+"""Municipal staff: matching rounds and the figures."""

@@ -1,0 +1,1 @@
+"""Web-layer plumbing shared by every blueprint: errors, locale, headers, access rules."""

@@ -1,0 +1,2 @@
+// matcher's own scripts. No inline scripts anywhere: the Content-Security-Policy forbids them.
+"use strict";

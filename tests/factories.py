@@ -1,0 +1,92 @@
+"""Small builders for test data, going through the same services as the application."""
+
+from itertools import count
+
+from matcher.extensions import db
+from matcher.models import Category, Language, Municipality
+from matcher.services import records, users
+
+_seq = count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def municipality(code: str | None = None, name: str = "Testkommune") -> Municipality:
+    """Create a municipality with the reference data the forms need."""
+    code = code or f"m{next(_seq)}"
+    mun = Municipality(code=code, name=name)
+    db.session.add(mun)
+    for c, da, en in (("football", "Fodbold", "Football"), ("swimming", "Svømning", "Swimming")):
+        if db.session.get(Category, c) is None:
+            db.session.add(Category(code=c, name_da=da, name_en=en))
+    for c, da, en in (("da", "Dansk", "Danish"), ("ar", "Arabisk", "Arabic")):
+        if db.session.get(Language, c) is None:
+            db.session.add(Language(code=c, name_da=da, name_en=en))
+    db.session.flush()
+    return mun
+
+
+def user(mun: Municipality, role: str, club=None, email: str | None = None, name: str = ""):
+    """Create a user with one role."""
+    email = email or f"{role}{next(_seq)}@example.dk"
+    u = users.create_user(email, PASSWORD, role, mun.id, name or role, club.id if club else None)
+    db.session.flush()
+    return u
+
+
+def club(mun: Municipality, name: str = "Testklub IF", places: int = 3):
+    """Create a club in 8600 Silkeborg with one football activity."""
+    c = records.create_club(
+        mun.id,
+        {
+            "name": name,
+            "postcode": "8600",
+            "address": "Stadionvej 1",
+            "activities": [
+                {
+                    "name": "Fodbold U12",
+                    "category": "football",
+                    "min_age": 9,
+                    "max_age": 12,
+                    "weekdays": ["mon", "wed"],
+                    "places": places,
+                    "fee": 800,
+                }
+            ],
+        },
+    )
+    db.session.flush()
+    return c
+
+
+def family(mun: Municipality, name: str = "Haddad", children: int = 2, **extra):
+    """Create a refugee family in 8600 with some children."""
+    f = records.create_family(
+        mun.id,
+        {
+            "reference": f"T-{next(_seq)}",
+            "name": name,
+            "address": "Birkevej 3",
+            "postcode": "8600",
+            "languages": ["ar"],
+            "arrival_date": "2025-03-01",
+            "children": [
+                {
+                    "first_name": f"Barn{i}",
+                    "birth_date": f"{2012 + i}-05-0{i + 1}",
+                    "gender": "female" if i % 2 else "male",
+                    "wishes": ["football"],
+                    "available_days": ["mon", "wed"],
+                    "max_distance_km": 5,
+                }
+                for i in range(children)
+            ],
+            **extra,
+        },
+    )
+    db.session.flush()
+    return f
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Log a test client in through the real log-in form."""
+    return client.post("/login", data={"email": email, "password": password})
