@@ -58,3 +58,24 @@ def init_app(app: Flask) -> None:
         if is_public(request.endpoint) or current_user.is_authenticated:
             return None
         return redirect(url_for_security("login", next=request.full_path.rstrip("?")))
+
+
+def municipality_of(record) -> int | None:
+    """Return the municipality a record belongs to (through its family or club if needed)."""
+    for attr in ("municipality_id",):
+        if hasattr(record, attr):
+            return getattr(record, attr)
+    for parent in ("family", "club", "round"):
+        if hasattr(record, parent):
+            return municipality_of(getattr(record, parent))
+    return None
+
+
+def get_scoped_or_404(model, record_id: int):
+    """Load a record of the current user's municipality; another municipality's is a 404."""
+    from matcher.extensions import db
+
+    record = db.session.get(model, record_id)
+    if record is None or municipality_of(record) != current_user.municipality_id:
+        abort(404)
+    return record
