@@ -1,0 +1,123 @@
+"""Keeping the fees within the subsidy budget: a Lagrangian price on the fee over repeated
+flow solves gives a strong primal and a bound; hinted CP-SAT on the arcs that survive
+reduced-cost fixing closes the gap where time allows."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .candidates import ChildArcs
+from .children import Outcome
+from .document import Round
+from .flow import dual_prices, max_weight_matching
+from .placement import Part, fold_weight, sibling_bonus
+from .placement_model import PlacementInstance, PlacementModel
+
+_K = 1000  # price resolution: lambda is in 1/K of a weight unit per øre
+
+
+def _fill(part: Part, x: np.ndarray, fee: np.ndarray, budget: int) -> np.ndarray:
+    """Add unplaced children to free places while the budget allows (cheapest first)."""
+    x = x.copy()
+    spent = int((fee * x).sum())
+    load = np.bincount(part.right[x > 0], minlength=len(part.cap))
+    placed = np.zeros(part.n_left, bool)
+    placed[part.left[x > 0]] = True
+    for i in np.lexsort((-part.score, fee)).tolist():
+        c, a = part.left[i], part.right[i]
+        if not placed[c] and load[a] < part.cap[a] and spent + fee[i] <= budget:
+            x[i], placed[c] = 1, True
+            load[a] += 1
+            spent += int(fee[i])
+    return x
+
+
+def within_budget(
+    rnd: Round, arcs: ChildArcs, outcome: Outcome, deadline: float
+) -> tuple[Outcome, bool]:
+    """Return an outcome whose fees fit the budget, and whether the budget binds."""
+    fee = np.rint(arcs.fee[arcs.act] * 100).astype(np.int64)
+    budget = int(np.floor(rnd.params.budget * 100 + 1e-6))
+    if int(fee[outcome.chosen].sum()) <= budget:
+        return outcome, False
+    points = rnd.params.sibling_points
+    sib_n = np.zeros(len(arcs.child), np.int64)
+    key = outcome.sib_key
+    if (key >= 0).any():
+        ks, counts = np.unique(np.stack([key, arcs.child], 1)[key >= 0], axis=0, return_counts=True)
+        per_key = np.bincount(ks[:, 0], minlength=int(key.max()) + 1)
+        sib_n[key >= 0] = per_key[key[key >= 0]]
+    caps = np.array([a.capacity for a in rnd.activities], np.int64)
+    part = Part(
+        np.arange(len(arcs.child)),
+        arcs.child,
+        arcs.act,
+        len(rnd.children),
+        caps,
+        arcs.score,
+        key,
+        sib_n,
+    )
+    big = fold_weight(part, points)
+    base2 = 2 * (big + arcs.score) + points * np.where(key >= 0, sib_n - 1, 0)
+
+    def value(x: np.ndarray) -> int:
+        return int(((big + arcs.score) * x).sum()) + sibling_bonus(part, x, points)
+
+    best_x, best_v, best_ub, best_rc = None, -1, None, None
+    lo, hi = 0, int((_K * base2 // np.maximum(fee, 1)).max()) + 1
+    for _ in range(40):
+        if hi - lo <= 1 or time.monotonic() > deadline - 1:
+            break
+        lam = (lo + hi) // 2
+        w = _K * base2 - lam * fee
+        x = max_weight_matching(part.n_left, caps, part.left, part.right, w)
+        rc, dual = dual_prices(part.n_left, caps, part.left, part.right, w, x)
+        ub = dual + lam * budget  # >= 2K * value of any solution within budget
+        if best_ub is None or ub < best_ub:
+            best_ub, best_rc = ub, rc
+        if int((fee * x).sum()) <= budget:
+            hi = lam
+            x = _fill(part, x, fee, budget)
+            if value(x) > best_v:
+                best_x, best_v = x, value(x)
+        else:
+            lo = lam
+    if best_x is None:
+        best_x = _fill(part, np.zeros(len(arcs.child), np.int64), fee, budget)
+        best_v = value(best_x)
+    placed = int(best_x.sum())
+    proven = best_ub is not None and best_ub < 2 * _K * (best_v + 1)
+    engine = "lagrangian-flow"
+    if not proven and best_ub is not None and time.monotonic() < deadline - 0.5:
+        keep = np.flatnonzero((best_rc <= best_ub - 2 * _K * best_v) | (best_x > 0))
+        inst = PlacementInstance(
+            part.left[keep],
+            part.right[keep],
+            caps,
+            arcs.score[keep],
+            key[keep],
+            fee[keep],
+            budget,
+            None,
+            big,
+            points,
+        )
+        sol = PlacementModel(inst).solve(best_x[keep], deadline - time.monotonic())
+        cand = np.zeros(len(arcs.child), np.int64)
+        cand[keep] = sol.chosen
+        if int((fee * cand).sum()) <= budget and value(cand) >= best_v:
+            best_x, best_v = cand, value(cand)
+        proven = sol.proven
+        if sol.bound >= 0:
+            best_ub = min(best_ub, 2 * _K * sol.bound + 2 * _K - 1)
+        engine = "lagrangian-flow+cp-sat"
+        placed = int(best_x.sum())
+    score = best_v - big * placed
+    bound = score if proven else max(score, best_ub // (2 * _K) - big * placed)
+    return (
+        Outcome(np.flatnonzero(best_x), proven, score, bound, outcome.parts, {engine: 1}, key),
+        True,
+    )

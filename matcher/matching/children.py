@@ -1,0 +1,91 @@
+"""Split the children's candidate graph into parts and place each part's children."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .candidates import ChildArcs
+from .document import Round
+from .parts import components
+from .placement import Part, PartResult, solve_part
+
+
+@dataclass
+class Outcome:
+    """Chosen arcs (global indices) with their proof status and score bound."""
+
+    chosen: np.ndarray
+    proven: bool
+    score: int
+    bound: int
+    parts: int
+    engines: dict[str, int]
+    sib_key: np.ndarray
+
+
+def sibling_keys(rnd: Round, arcs: ChildArcs) -> tuple[np.ndarray, np.ndarray]:
+    """Per arc: an id of (family, club) when another sibling also has a candidate in that club
+    (else -1), and how many of the family's children have one there."""
+    fams: dict[str, int] = {}
+    fam = np.array([fams.setdefault(c.family, len(fams)) for c in rnd.children], np.int64)
+    n_clubs = int(arcs.club.max()) + 1 if len(arcs.club) else 1
+    key = fam[arcs.child] * n_clubs + arcs.club[arcs.act]
+    pairs = np.unique(np.stack([key, arcs.child], 1), axis=0) if len(key) else np.zeros((0, 2))
+    keys, counts = np.unique(pairs[:, 0], return_counts=True)
+    n = counts[np.searchsorted(keys, key)] if len(key) else np.zeros(0, np.int64)
+    _, dense = np.unique(key, return_inverse=True)
+    return np.where(n > 1, dense, -1), n
+
+
+def split(rnd: Round, arcs: ChildArcs, sib_key: np.ndarray, sib_n: np.ndarray) -> list[Part]:
+    """Return the independent parts; siblings who share a club land in one part."""
+    caps = np.array([a.capacity for a in rnd.activities], np.int64)
+    if rnd.params.sibling_points > 0:
+        fams: dict[str, int] = {}
+        group = np.array([fams.setdefault(c.family, len(fams)) for c in rnd.children])[arcs.child]
+    else:
+        group = arcs.child
+    label = components(group, arcs.act, len(rnd.activities))
+    order = np.argsort(label, kind="stable")  # arcs stay sorted by child inside a part
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    parts = []
+    for idx in np.split(order, cuts) if len(order) else []:
+        kids, left = np.unique(arcs.child[idx], return_inverse=True)
+        acts, right = np.unique(arcs.act[idx], return_inverse=True)
+        parts.append(
+            Part(idx, left, right, len(kids), caps[acts], arcs.score[idx], sib_key[idx], sib_n[idx])
+        )
+    return parts
+
+
+def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
+    """Place the children of every part; parts run two at a time (two cores)."""
+    sib_key, sib_n = sibling_keys(rnd, arcs)
+    parts = split(rnd, arcs, sib_key, sib_n)
+    points = rnd.params.sibling_points
+    # Big parts first so the two workers finish together; results keep the part order.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results: list[PartResult] = list(pool.map(lambda p: solve_part(p, points, deadline), parts))
+    chosen = np.zeros(len(arcs.child), np.int64)
+    engines: dict[str, int] = {}
+    for part, res in zip(parts, results, strict=True):
+        chosen[part.arcs] = res.chosen
+        engines[res.engine] = engines.get(res.engine, 0) + 1
+    return Outcome(
+        chosen=np.flatnonzero(chosen),
+        proven=all(r.proven for r in results),
+        score=sum(r.score for r in results),
+        bound=sum(r.bound for r in results),
+        parts=len(parts),
+        engines=engines,
+        sib_key=sib_key,
+    )
+
+
+def remaining(deadline: float) -> float:
+    """Return the seconds left before the deadline."""
+    return deadline - time.monotonic()

@@ -1,0 +1,50 @@
+"""`matcher solve IN.json [-o OUT.json] [--time-limit S]`: solve a round from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import RoundError
+from .solve import solve
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="matcher", description="Solve a matching round.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("solve", help="solve a matcher-round/1 document")
+    run.add_argument("input", help="the round document (JSON)")
+    run.add_argument("-o", "--output", help="write the result here instead of stdout")
+    run.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 2 invalid input)."""
+    args = _parser().parse_args(argv)
+    try:
+        with open(args.input, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as err:
+        print(f"error: {args.input}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    except (ValueError, UnicodeDecodeError) as err:
+        print(f"error: {args.input}: not valid JSON ({err})", file=sys.stderr)
+        return 2
+    try:
+        result = solve(doc, time_limit=args.time_limit)
+    except RoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    text = json.dumps(result, indent=1, ensure_ascii=False)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

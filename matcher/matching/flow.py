@@ -1,0 +1,86 @@
+"""Maximum-weight b-matching by min-cost flow, and dual prices that bound any better solution."""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+
+def max_weight_matching(
+    n_left: int, right_cap: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """Return a 0/1 array over arcs: each left node at most once, right node r at most cap[r].
+
+    A bypass arc per left node lets it stay unmatched; costs are the negated int64 weights,
+    so the flow optimum is the integer optimum (the constraint matrix is totally unimodular).
+    """
+    if len(left) == 0:
+        return np.zeros(0, np.int64)
+    n_right = len(right_cap)
+    sink = n_left + n_right
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    lefts = np.arange(n_left, dtype=np.int64)
+    rights = np.arange(n_right, dtype=np.int64)
+    tails = np.concatenate([left, lefts, n_left + rights])
+    heads = np.concatenate([n_left + right, np.full(n_left, sink), np.full(n_right, sink)])
+    caps = np.concatenate([np.ones(len(left) + n_left, np.int64), right_cap.astype(np.int64)])
+    costs = np.concatenate([-weight, np.zeros(n_left + n_right, np.int64)])
+    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    supplies = np.zeros(sink + 1, np.int64)
+    supplies[:n_left] = 1
+    supplies[sink] = -n_left
+    smcf.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
+    status = smcf.solve()
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min cost flow failed with status {status}")
+    return smcf.flows(np.arange(len(left), dtype=np.int64))
+
+
+def _segment_max(values: np.ndarray, starts: np.ndarray, owners: np.ndarray, n: int):
+    out = np.zeros(n, np.int64)  # 0 = staying unmatched is always possible
+    if len(values):
+        out[owners] = np.maximum(np.maximum.reduceat(values, starts), 0)
+    return out
+
+
+def dual_prices(
+    n_left: int,
+    right_cap: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    chosen: np.ndarray,
+    rounds: int = 400,
+) -> tuple[np.ndarray, int]:
+    """Return (reduced cost per arc, dual bound D): any matching x has weight <= D - rc . x.
+
+    Prices v of the right nodes are raised from zero towards the least fixpoint of the
+    complementary slackness conditions (shortest paths in the residual graph); prices u are
+    then set to their best arc, so (u, v) is dual feasible whatever the number of rounds, and the
+    bound holds by weak duality. At the fixpoint D equals the flow optimum. `left` must be sorted.
+    """
+    if len(left) == 0:
+        return np.zeros(0, np.int64), 0
+    starts = np.flatnonzero(np.r_[True, left[1:] != left[:-1]])
+    owners = left[starts]
+    by_right = np.argsort(right, kind="stable")
+    r_sorted, w_sorted = right[by_right], weight[by_right]
+    r_starts = np.flatnonzero(np.r_[True, r_sorted[1:] != r_sorted[:-1]])
+    r_owners = r_sorted[r_starts]
+    l_sorted = left[by_right]
+    m = chosen > 0
+    matched_to = np.full(n_left, -1, np.int64)
+    matched_w = np.zeros(n_left, np.int64)
+    matched_to[left[m]], matched_w[left[m]] = right[m], weight[m]
+    is_matched = matched_to >= 0
+    v = np.zeros(len(right_cap), np.int64)
+    for _ in range(rounds):
+        # complementary slackness: a matched left node earns its arc minus the price there
+        u = np.where(is_matched, matched_w - v[np.maximum(matched_to, 0)], 0)
+        new_v = _segment_max(w_sorted - u[l_sorted], r_starts, r_owners, len(right_cap))
+        if np.array_equal(new_v, v):
+            break
+        v = new_v
+    u = _segment_max(weight - v[right], starts, owners, n_left)
+    rc = u[left] + v[right] - weight
+    return rc, int(u.sum() + (right_cap.astype(np.int64) * v).sum())

@@ -1,0 +1,105 @@
+"""The `matcher-result/1` document: placements, pairings, who was left out and why, stats."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from .candidates import ChildArcs, activity_arrays
+from .document import Round
+from .explain import pairings, placements
+from .pairs import PairArcs
+from .reasons import child_without_options, family_without_options
+
+RESULT_FORMAT = "matcher-result/1"
+
+
+def unplaced(rnd: Round, arcs, chosen: np.ndarray, budget_bound: bool) -> list[dict]:
+    """Return the left-out records with a reason code and a detail."""
+    placed = set(arcs.child[chosen].tolist())
+    has_arcs = np.zeros(len(rnd.children), bool)
+    has_arcs[arcs.child] = True
+    load = np.bincount(arcs.act[chosen], minlength=len(rnd.activities))
+    caps = np.array([a.capacity for a in rnd.activities], np.int64)
+    acts = activity_arrays(rnd) if not has_arcs.all() else {}
+    out = []
+    for i, c in enumerate(rnd.children):
+        if i in placed:
+            continue
+        if not has_arcs[i]:
+            reason, detail = child_without_options(rnd, c, int(arcs.age[i]), acts)
+        else:
+            options = arcs.act[arcs.child == i]
+            if caps[options].sum() == 0:
+                reason, detail = "no_activity_with_capacity", {"options": len(options)}
+            elif budget_bound and (load[options] < caps[options]).any():
+                reason, detail = "budget", {"options": len(options)}
+            else:
+                reason, detail = "capacity", {"options": len(options)}
+        out.append({"child": c.id, "reason": reason, "detail": detail})
+    return out
+
+
+def unpaired(rnd: Round, arcs, chosen: np.ndarray) -> list[dict]:
+    """Return the left-out records with a reason code and a detail."""
+    paired = set(arcs.family[chosen].tolist())
+    caps = np.array([k.capacity for k in rnd.contact_families], np.int64)
+    out = []
+    for i, f in enumerate(rnd.families):
+        if i in paired:
+            continue
+        options = arcs.contact[arcs.family == i]
+        if len(options) == 0:
+            reason, detail = family_without_options(rnd, f, bool(arcs.needs_certificate[i]))
+        elif caps[options].sum() == 0:
+            reason, detail = "no_contact_family_with_capacity", {"options": len(options)}
+        else:
+            reason, detail = "capacity", {"options": len(options)}
+        out.append({"family": f.id, "reason": reason, "detail": detail})
+    return out
+
+
+def build_result(
+    rnd: Round,
+    arcs: ChildArcs,
+    chosen: np.ndarray,
+    pair_arcs: PairArcs,
+    paired: np.ndarray,
+    *,
+    proven: bool,
+    bound: int | None,
+    started: float,
+    budget_bound: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Assemble the result document from the chosen placement and pairing arcs."""
+    placed = placements(rnd, arcs, chosen)
+    pairs = pairings(rnd, pair_arcs, paired)
+    score = sum(p["score"] for p in placed)
+    stats = {
+        "placed": len(placed),
+        "paired": len(pairs),
+        "score": score,
+        "pair_score": sum(p["score"] for p in pairs),
+        "seconds": round(time.monotonic() - started, 3),
+        "bound": score if bound is None else max(bound, score),
+        "children": len(rnd.children),
+        "activities": len(rnd.activities),
+        "families": len(rnd.families),
+        "contact_families": len(rnd.contact_families),
+        "candidates": int(len(arcs.child)),
+        "pair_candidates": int(len(pair_arcs.family)),
+        "fees": round(float(arcs.fee[arcs.act[chosen]].sum()), 2),
+        **(extra or {}),
+    }
+    return {
+        "format": RESULT_FORMAT,
+        "status": "optimal" if proven else "feasible",
+        "placements": placed,
+        "pairings": pairs,
+        "unplaced": unplaced(rnd, arcs, chosen, budget_bound),
+        "unpaired": unpaired(rnd, pair_arcs, paired),
+        "stats": stats,
+    }

@@ -1,0 +1,45 @@
+"""The round as one job: read, build candidates, optimise, explain, answer."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .budget import within_budget
+from .candidates import build_child_arcs
+from .children import place_children
+from .document import Round, read_round
+from .pairing import pair_families
+from .pairs import build_pair_arcs
+from .result import build_result
+
+
+def solve_round(rnd: Round, time_limit: float = 60.0) -> dict[str, Any]:
+    """Solve a validated round and return the `matcher-result/1` document."""
+    started = time.monotonic()
+    deadline = started + time_limit
+    arcs = build_child_arcs(rnd)
+    outcome = place_children(rnd, arcs, deadline)
+    budget_bound = False
+    if rnd.params.budget is not None:
+        outcome, budget_bound = within_budget(rnd, arcs, outcome, deadline)
+    pair_arcs = build_pair_arcs(rnd)
+    paired = pair_families(rnd, pair_arcs)
+    extra = {"parts": outcome.parts, "engines": outcome.engines}
+    return build_result(
+        rnd,
+        arcs,
+        outcome.chosen,
+        pair_arcs,
+        paired,
+        proven=outcome.proven,
+        bound=outcome.bound,
+        started=started,
+        budget_bound=budget_bound,
+        extra=extra,
+    )
+
+
+def solve(doc: dict[str, Any], *, time_limit: float = 60.0) -> dict[str, Any]:
+    """Validate a `matcher-round/1` document and return its `matcher-result/1` answer."""
+    return solve_round(read_round(doc), time_limit)
