@@ -26,6 +26,7 @@ install-test: $(VENV)/.installed-test
 ## Compile the Danish and English catalogues (.po -> .mo).
 translations: install
 	$(BIN)/pybabel compile -d matcher/translations -D messages --statistics
+	$(BIN)/pybabel compile -d matcher/translations -D flask_security
 
 ## Re-extract the messages from code and templates and update both catalogues.
 extract-messages: install

@@ -13,7 +13,7 @@ class CompileCatalogues(BuildHookInterface):
         from babel.messages.pofile import read_po
 
         root = Path(self.root) / "matcher" / "translations"
-        for po_path in root.glob("*/LC_MESSAGES/messages.po"):
+        for po_path in root.glob("*/LC_MESSAGES/*.po"):
             mo_path = po_path.with_suffix(".mo")
             with po_path.open("rb") as fh:
                 catalog = read_po(fh)

@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     config.refuse_unsafe_production(app.config)
+    # Flask-Security's own Danish catalogue, then ours (ours wins for the messages we set).
+    app.config["SECURITY_I18N_DIRNAME"] = ["builtin", str(Path(app.root_path) / "translations")]
 
     _init_extensions(app)
     _register_blueprints(app)

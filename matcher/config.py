@@ -70,7 +70,6 @@ DEFAULTS = {
     "SECURITY_PASSWORD_COMPLEXITY_CHECKER": None,
     "SECURITY_PASSWORD_CHECK_BREACHED": False,
     "SECURITY_RETURN_GENERIC_RESPONSES": True,
-    "SECURITY_I18N_DIRNAME": ["builtin", "translations"],
     "SECURITY_MSG_INVALID_PASSWORD": ("Invalid e-mail or password.", "error"),
     "SECURITY_MSG_USER_DOES_NOT_EXIST": ("Invalid e-mail or password.", "error"),
     "SECURITY_MSG_GENERIC_AUTHN_FAILED": ("Invalid e-mail or password.", "error"),
