@@ -22,6 +22,8 @@ class Club(Versioned, Timestamps, db.Model):
     email: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     contact_name: Mapped[str] = mapped_column(String(120), default="")
+    # The create form's one-time token: a double submission finds this row instead of a new one.
+    create_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     municipality = relationship("Municipality")
     activities: Mapped[list["Activity"]] = relationship(
@@ -49,6 +51,8 @@ class Activity(Versioned, Timestamps, db.Model):
     places: Mapped[int] = mapped_column(Integer, default=0)
     fee: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The create form's one-time token: a double submission finds this row instead of a new one.
+    create_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     club: Mapped[Club] = relationship(back_populates="activities")
     category = relationship("Category")

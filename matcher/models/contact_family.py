@@ -37,6 +37,8 @@ class ContactFamily(Versioned, Timestamps, db.Model):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The sign-up form's one-time token: a second submission of the same form finds this row.
+    signup_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     municipality = relationship("Municipality")
 
