@@ -2,11 +2,13 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from matcher.extensions import db
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Load the demo municipality from seeds/ (does nothing if it is already loaded)."""
     from matcher.services.seed import seed_demo
@@ -18,6 +20,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("demo-logins")
+@with_appcontext
 def demo_logins_command() -> None:
     """Print the demo logins, one per role."""
     from matcher.services.seed import demo_logins
@@ -28,6 +31,7 @@ def demo_logins_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice(["staff", "coordinator", "club_contact"]), required=True)
 @click.option("--municipality", "municipality_code", required=True, help="Municipality code.")

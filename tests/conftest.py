@@ -16,6 +16,7 @@ from matcher.config import normalise_database_url
 from matcher.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+FAST_HASHING = {"argon2__rounds": 1, "argon2__memory_cost": 1024, "argon2__parallelism": 1}
 
 
 def _pg_url(worker: str) -> str:
@@ -63,6 +64,8 @@ def _test_config(url: str, **extra) -> dict:
         "SECURITY_PASSWORD_SALT": "test-salt",
         "WTF_CSRF_ENABLED": False,
         "SECURITY_PASSWORD_HASH": "argon2",
+        # Cheap hashing parameters in tests only: production keeps argon2's defaults.
+        "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": FAST_HASHING,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         **extra,

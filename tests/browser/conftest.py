@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from matcher import create_app
 from matcher.extensions import db
+from tests.conftest import FAST_HASHING
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,6 +55,7 @@ def live_server(tmp_path):
             "SECURITY_PASSWORD_SALT": "live-salt",
             "WTF_CSRF_ENABLED": True,
             "RATELIMIT_ENABLED": False,
+            "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": FAST_HASHING,
             "ROUNDS_INLINE_WORKER": True,
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         }
