@@ -90,3 +90,24 @@ def family(mun: Municipality, name: str = "Haddad", children: int = 2, **extra):
 def login(client, email: str, password: str = PASSWORD):
     """Log a test client in through the real log-in form."""
     return client.post("/login", data={"email": email, "password": password})
+
+
+def contact_family(mun: Municipality, name: str = "Familien Jensen", **extra):
+    """Create a volunteer contact family in 8600, applied unless told otherwise."""
+    cf = records.create_contact_family(
+        mun.id,
+        {
+            "name": name,
+            "contact_name": "Mette Jensen",
+            "email": f"cf{next(_seq)}@example.dk",
+            "phone": "20304050",
+            "address": "Søvej 4",
+            "postcode": "8600",
+            "languages": ["da"],
+            "interests": ["football"],
+            "status": "applied",
+            **extra,
+        },
+    )
+    db.session.flush()
+    return cf
