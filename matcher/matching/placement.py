@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .flow import dual_prices, max_weight_matching
+from .flow import max_weight_matching
 from .placement_model import PlacementInstance, PlacementModel
+from .siblings import SCALE, relax
 
 
 @dataclass
@@ -81,26 +82,26 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
     def value(c: np.ndarray) -> int:
         return int((part.score * c).sum()) + sibling_bonus(part, c, points)
 
-    # Optimistic: each child gets half the points of every sibling that could join its club.
-    w2 = 2 * w + points * np.where(part.sib_key >= 0, part.sib_n - 1, 0)
-    x2 = max_weight_matching(part.n_left, part.cap, part.left, part.right, w2)
-    rc, bound2 = dual_prices(part.n_left, part.cap, part.left, part.right, w2, x2)
     best, best_value = x, value(x)
-    for cand in [x2]:
-        if cand.sum() == placed and value(cand) > best_value:
-            best, best_value = cand, value(cand)
-    for _ in range(4):  # a few rounds of "join the siblings where they are now"
+    for _ in range(3):  # a few rounds of "join the siblings where they are now"
         w3 = 2 * w + 2 * points * _together_now(part, best)
         cand = max_weight_matching(part.n_left, part.cap, part.left, part.right, w3)
         if cand.sum() != placed or value(cand) <= best_value:
             break
         best, best_value = cand, value(cand)
-    bound = bound2 // 2 - big * placed
+    target = SCALE * (big * placed + best_value + 1)
+    lag = relax(part.n_left, part.cap, part.left, part.right, w, part.sib_key, points, target,
+                deadline)
+    for cand in lag.candidates:
+        if cand.sum() == placed and value(cand) > best_value:
+            best, best_value = cand, value(cand)
+    bound = lag.bound // SCALE - big * placed
+    notes = {"arcs": len(part.left), "lagrangian_bound": bound}
     if bound <= best_value:
-        return PartResult(best, True, best_value, best_value, "flow+bound")
+        return PartResult(best, True, best_value, best_value, "flow+lagrangian", notes)
     # Reduced-cost fixing: an arc whose reduced cost exceeds the gap is in no better solution.
-    gap2 = bound2 - 2 * (big * placed + best_value)
-    keep = np.flatnonzero((rc <= gap2) | (best > 0))
+    gap = lag.bound - SCALE * (big * placed + best_value)
+    keep = np.flatnonzero((lag.rc <= gap) | (best > 0))
     inst = PlacementInstance(
         left=part.left[keep],
         right=part.right[keep],
@@ -120,7 +121,7 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
     if chosen.sum() != placed or got < best_value:
         chosen, got = best, best_value
     proven = sol.proven or got >= bound
-    notes = {"arcs": len(part.left), "arcs_in_model": len(keep)}
+    notes["arcs_in_model"] = len(keep)
     return PartResult(
         chosen, proven, got, got if proven else max(min(bound, sol.bound), got), "cp-sat", notes
     )

@@ -1,0 +1,97 @@
+"""A tight bound for sibling points by Lagrangian relaxation over min-cost flows.
+
+Each pair of siblings (i, j) who could meet in club k earns its points only when both are
+there. Relaxing that, the points are split between the two: i gets alpha, j the rest, each
+only when placed in k. Any split gives an upper bound (a flow with the shares added to the arc
+weights); subgradient steps move the split towards the sibling that was left alone, which
+closes the bound on the LP value. Every flow solved on the way is also a candidate solution.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .flow import dual_prices, max_weight_matching
+
+SCALE = 16  # shares are in 1/SCALE of a point, so weights stay integers
+
+
+@dataclass
+class Relaxation:
+    """The best bound found (scaled by SCALE) with the reduced costs of the same flow."""
+
+    bound: int
+    rc: np.ndarray
+    candidates: list[np.ndarray]
+
+
+def sibling_pairs(left: np.ndarray, sib_key: np.ndarray) -> np.ndarray:
+    """Return rows (key, child i, child j), i < j, of siblings who share a candidate club."""
+    sel = sib_key >= 0
+    kc = np.unique(np.stack([sib_key[sel], left[sel]], 1), axis=0)
+    rows = []
+    starts = np.flatnonzero(np.r_[True, kc[1:, 0] != kc[:-1, 0]]) if len(kc) else []
+    for s, e in zip(starts, list(starts[1:]) + [len(kc)], strict=True):
+        kids = kc[s:e, 1]
+        for a in range(len(kids)):
+            for b in range(a + 1, len(kids)):
+                rows.append((kc[s, 0], kids[a], kids[b]))
+    return np.array(rows, np.int64).reshape(-1, 3)
+
+
+def relax(
+    n_left: int,
+    cap: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    sib_key: np.ndarray,
+    points: int,
+    target: int,
+    deadline: float,
+    rounds: int = 40,
+) -> Relaxation:
+    """Minimise the Lagrangian bound of max weight + sibling points; stop once below `target`
+    (scaled), when the bound stalls, or at the deadline."""
+    pairs = sibling_pairs(left, sib_key)
+    total = SCALE * points
+    alpha = np.full(len(pairs), total // 2, np.int64)
+    n = max(n_left, 1)
+    arc_code = sib_key * n + left
+    side_code = np.r_[pairs[:, 0] * n + pairs[:, 1], pairs[:, 0] * n + pairs[:, 2]]
+    codes, side_slot = np.unique(side_code, return_inverse=True)
+    arc_slot = np.searchsorted(codes, arc_code)
+    has = (sib_key >= 0) & (arc_slot < len(codes))
+    has[has] &= codes[arc_slot[has]] == arc_code[has]
+    base = SCALE * weight
+    best: Relaxation | None = None
+    theta, stall = 1.0, 0
+    candidates = []
+    for _ in range(rounds):
+        share = np.bincount(side_slot, weights=np.r_[alpha, total - alpha], minlength=len(codes))
+        w = base.copy()
+        w[has] += share[arc_slot[has]].astype(np.int64)
+        x = max_weight_matching(n_left, cap, left, right, w)
+        rc, bound = dual_prices(n_left, cap, left, right, w, x)
+        candidates.append(x)
+        if best is None or bound < best.bound:
+            best, stall = Relaxation(bound, rc, candidates), 0
+        else:
+            stall += 1
+            theta /= 2 if stall >= 2 else 1
+        if best.bound < target or theta < 0.02 or time.monotonic() > deadline:
+            break
+        in_club = np.zeros(len(codes), np.int64)  # is the child placed in the pair's club?
+        placed = has & (x > 0)
+        in_club[arc_slot[placed]] = 1
+        g = in_club[side_slot[: len(pairs)]] - in_club[side_slot[len(pairs) :]]
+        norm = int((g != 0).sum())
+        if norm == 0:
+            break
+        step = theta * max(bound - target, SCALE) / norm
+        alpha = np.clip(np.rint(alpha - step * g), 0, total).astype(np.int64)
+    best.candidates = candidates
+    return best
