@@ -70,6 +70,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, coordinators_bp, clubs_bp, signup_bp, staff_bp):
         app.register_blueprint(bp)
+    from matcher.volunteers.views import bp as volunteers_bp
+
+    app.register_blueprint(volunteers_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Coordinators manage the volunteer contact families: review, approve, pause, end, certify."""

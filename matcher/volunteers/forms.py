@@ -1,0 +1,49 @@
+"""Forms for a coordinator's work on a contact family."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField
+from wtforms.validators import DataRequired, InputRequired
+
+from matcher.models import ContactFamily
+from matcher.signup.fields import NotInFuture
+from matcher.signup.forms import ContactFamilyFields
+
+
+class ContactFamilyForm(ContactFamilyFields):
+    """The contact family's details, with the version the coordinator loaded."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+    @classmethod
+    def for_record(cls, cf: ContactFamily) -> "ContactFamilyForm":
+        """Build the form filled with the record's current values."""
+        births = [date.fromisoformat(d) for d in cf.children_birth_dates or []]
+        return cls(
+            data={
+                "name": cf.name,
+                "contact_name": cf.contact_name,
+                "email": cf.email,
+                "phone": cf.phone,
+                "address": cf.address,
+                "postcode": cf.postcode,
+                "languages": list(cf.languages or []),
+                "interests": ", ".join(cf.interests or []),
+                "children_birth_dates": births + [None] * max(0, 4 - len(births)),
+                "capacity": cf.capacity,
+                "max_distance_km": int(cf.max_distance_km),
+                "motivation": cf.motivation,
+                "version": cf.version,
+            }
+        )
+
+
+class CertificateForm(FlaskForm):
+    """The day the child certificate (børneattest) was checked."""
+
+    checked_on = DateField(
+        _l("Child certificate checked on"), validators=[DataRequired(), NotInFuture()]
+    )
+    version = HiddenField(validators=[InputRequired()])
