@@ -1,0 +1,131 @@
+"""Forms of the club portal: the club's details and its activities."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TelField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from matcher.extensions import db
+from matcher.models import Category
+from matcher.models.family import WEEKDAYS
+from matcher.signup.fields import DanishPostcode, MultiCheckboxField, Phone
+from matcher.web.i18n import current_language
+
+GENDER_CHOICES = (("any", _l("Everyone")), ("female", _l("Girls")), ("male", _l("Boys")))
+WEEKDAY_LABELS = dict(
+    zip(
+        WEEKDAYS,
+        (
+            _l("Monday"),
+            _l("Tuesday"),
+            _l("Wednesday"),
+            _l("Thursday"),
+            _l("Friday"),
+            _l("Saturday"),
+            _l("Sunday"),
+        ),
+        strict=True,
+    )
+)
+_TIME = r"^\d{1,2}[:.]\d{2}(\s*[-–]\s*\d{1,2}[:.]\d{2})?$"
+
+
+class ClubForm(FlaskForm):
+    """A club's name, address and how to reach it."""
+
+    name = StringField(_l("Club name"), validators=[DataRequired(), Length(max=120)])
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(), DanishPostcode()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Phone(), Length(max=40)])
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=120)])
+    version = HiddenField()
+    token = HiddenField()
+
+    def to_data(self) -> dict:
+        """Return the typed answers as plain data for the service."""
+        return {
+            k: (getattr(self, k).data or "").strip()
+            for k in ("name", "address", "postcode", "email", "phone", "contact_name")
+        }
+
+
+class ActivityForm(FlaskForm):
+    """An activity with its age range, days, place, subsidised places and fee."""
+
+    name = StringField(_l("Activity"), validators=[DataRequired(), Length(max=120)])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    min_age = IntegerField(_l("From age"), validators=[InputRequired(), NumberRange(0, 17)])
+    max_age = IntegerField(_l("To age"), validators=[InputRequired(), NumberRange(0, 17)])
+    gender = SelectField(_l("For"), choices=GENDER_CHOICES, default="any")
+    weekdays = MultiCheckboxField(
+        _l("Weekdays"),
+        choices=list(WEEKDAY_LABELS.items()),
+        validators=[DataRequired(_l("Choose at least one weekday."))],
+    )
+    time = StringField(
+        _l("Time"),
+        validators=[Optional(), Regexp(_TIME, message=_l("Write e.g. 16:30-18:00."))],
+        description=_l("For example 16:30-18:00."),
+    )
+    address = StringField(
+        _l("Place (address)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Leave empty to use the club's address."),
+    )
+    postcode = StringField(
+        _l("Place (postcode)"),
+        validators=[Optional(), DanishPostcode()],
+        description=_l("Leave empty to use the club's postcode."),
+    )
+    places = IntegerField(
+        _l("Subsidised places"), default=0, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    fee = IntegerField(
+        _l("Fee per season (kr.)"), default=0, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    version = HiddenField()
+    token = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        lang = current_language()
+        cats = db.session.scalars(select(Category))
+        self.category.choices = sorted(
+            ((c.code, c.name(lang)) for c in cats), key=lambda c: c[1].lower()
+        )
+
+    def validate_max_age(self, field) -> None:
+        """The age range must not be upside down."""
+        if (
+            self.min_age.data is not None
+            and field.data is not None
+            and field.data < self.min_age.data
+        ):
+            raise ValidationError(_l("“To age” must be at least “From age”."))
+
+    def to_data(self) -> dict:
+        """Return the typed answers as plain data for the service."""
+        return {
+            "name": self.name.data.strip(),
+            "category": self.category.data,
+            "min_age": self.min_age.data,
+            "max_age": self.max_age.data,
+            "gender": self.gender.data,
+            "weekdays": [d for d in WEEKDAYS if d in (self.weekdays.data or [])],
+            "time": (self.time.data or "").strip(),
+            "address": (self.address.data or "").strip(),
+            "postcode": (self.postcode.data or "").strip(),
+            "places": self.places.data,
+            "fee": self.fee.data,
+        }
