@@ -10,12 +10,17 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == "solve":
         from matcher.matching.cli import main as solve_main
 
-        return solve_main(args[1:])
+        return solve_main(args)
     from flask.cli import FlaskGroup
 
     from matcher import create_app
 
-    group = FlaskGroup(create_app=create_app, help="matcher: matchmaking rounds and the site.")
+    group = FlaskGroup(
+        create_app=create_app,
+        help="matcher: matchmaking rounds and the site.\n\n"
+        "Also: matcher solve ROUND.json [-o RESULT.json] [--time-limit S] solves a round "
+        "document without the web application.",
+    )
     return group.main(args=args, prog_name="matcher")
 
 

@@ -1,0 +1,52 @@
+"""The `matcher` command: `solve` runs the pure solver, the rest is the app's CLI."""
+
+import json
+import subprocess
+import sys
+
+ROUND = {
+    "format": "matcher-round/1",
+    "round_date": "2026-08-15",
+    "children": [
+        {"id": "c1", "family": "f1", "birth_date": "2015-01-01", "gender": "female",
+         "location": {"lat": 56.17, "lon": 9.56}, "max_distance_km": 5,
+         "available_days": ["mon"], "wishes": ["football"], "rounds_waited": 0,
+         "excluded_activities": []},
+    ],
+    "activities": [
+        {"id": "a1", "club": "k1", "category": "football", "min_age": 8, "max_age": 12,
+         "gender": "any", "days": ["mon"], "location": {"lat": 56.18, "lon": 9.56},
+         "capacity": 1, "fee": 500},
+    ],
+}
+
+
+def _matcher(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_matcher_solve_writes_the_result_file(tmp_path):
+    (tmp_path / "round.json").write_text(json.dumps(ROUND))
+    done = _matcher("solve", "round.json", "-o", "result.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert result["format"] == "matcher-result/1"
+    assert [(p["child"], p["activity"]) for p in result["placements"]] == [("c1", "a1")]
+
+
+def test_matcher_solve_reports_a_bad_document_in_one_line(tmp_path):
+    bad = json.loads(json.dumps(ROUND))
+    bad["children"][0]["birth_date"] = "2015-02-30"
+    (tmp_path / "round.json").write_text(json.dumps(bad))
+    done = _matcher("solve", "round.json", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "children[0].birth_date" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_matcher_help_lists_the_app_commands_and_solve():
+    done = _matcher("--help")
+    assert done.returncode == 0
+    assert "seed-demo" in done.stdout and "matcher solve" in done.stdout
