@@ -73,6 +73,9 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.volunteers.views import bp as volunteers_bp
 
     app.register_blueprint(volunteers_bp)
+    from matcher.clubadmin.views import bp as clubadmin_bp
+
+    app.register_blueprint(clubadmin_bp)
 
 
 def _register_cli(app: Flask) -> None:

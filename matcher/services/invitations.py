@@ -1,8 +1,10 @@
 """Inviting club contacts: an inactive user, a signed expiring link by e-mail, a chosen password."""
 
 import uuid
+from contextlib import nullcontext
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_security import hash_password
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -52,18 +54,20 @@ def invite(club: Club, email: str, name: str, link_for) -> tuple[User, OutboxMes
     )
     db.session.flush()
     token = make_token(user)
-    message = OutboxMessage(
-        to=user.email,
-        subject=_("Invitation to %(club)s on matcher", club=club.name),
-        body=_(
-            "Hello %(name)s,\n\nYou have been invited to keep the details and activities of "
-            "%(club)s up to date on matcher. Choose your password here (the link works for "
-            "14 days):\n\n%(link)s\n",
-            name=user.name or user.email,
-            club=club.name,
-            link=link_for(token),
-        ),
-    )
+    # From the CLI there is no visitor's language: write the e-mail in Danish.
+    with nullcontext() if has_request_context() else force_locale("da"):
+        message = OutboxMessage(
+            to=user.email,
+            subject=_("Invitation to %(club)s on matcher", club=club.name),
+            body=_(
+                "Hello %(name)s,\n\nYou have been invited to keep the details and activities of "
+                "%(club)s up to date on matcher. Choose your password here (the link works for "
+                "14 days):\n\n%(link)s\n",
+                name=user.name or user.email,
+                club=club.name,
+                link=link_for(token),
+            ),
+        )
     db.session.add(message)
     audit.record("create", user, role=CLUB_CONTACT, club_id=club.id, invitation=True)
     db.session.commit()

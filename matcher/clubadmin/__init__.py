@@ -1,0 +1,1 @@
+"""Staff and coordinators manage the municipality's clubs and invite club contacts."""
