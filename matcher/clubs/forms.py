@@ -12,7 +12,6 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
 
 from matcher.extensions import db
@@ -20,6 +19,7 @@ from matcher.models import Category
 from matcher.models.family import WEEKDAYS
 from matcher.signup.fields import DanishPostcode, MultiCheckboxField, Phone
 from matcher.web.i18n import current_language
+from matcher.web.validators import AgeRange
 
 GENDER_CHOICES = (("any", _l("Everyone")), ("female", _l("Girls")), ("male", _l("Boys")))
 WEEKDAY_LABELS = dict(
@@ -66,7 +66,9 @@ class ActivityForm(FlaskForm):
     name = StringField(_l("Activity"), validators=[DataRequired(), Length(max=120)])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     min_age = IntegerField(_l("From age"), validators=[InputRequired(), NumberRange(0, 17)])
-    max_age = IntegerField(_l("To age"), validators=[InputRequired(), NumberRange(0, 17)])
+    max_age = IntegerField(
+        _l("To age"), validators=[InputRequired(), NumberRange(0, 17), AgeRange("min_age")]
+    )
     gender = SelectField(_l("For"), choices=GENDER_CHOICES, default="any")
     weekdays = MultiCheckboxField(
         _l("Weekdays"),
@@ -104,15 +106,6 @@ class ActivityForm(FlaskForm):
         self.category.choices = sorted(
             ((c.code, c.name(lang)) for c in cats), key=lambda c: c[1].lower()
         )
-
-    def validate_max_age(self, field) -> None:
-        """The age range must not be upside down."""
-        if (
-            self.min_age.data is not None
-            and field.data is not None
-            and field.data < self.min_age.data
-        ):
-            raise ValidationError(_l("“To age” must be at least “From age”."))
 
     def to_data(self) -> dict:
         """Return the typed answers as plain data for the service."""
