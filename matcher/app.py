@@ -56,8 +56,15 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     datastore = SQLAlchemyUserDatastore(db, models.User, models.Role)
-    security.init_app(app, datastore)
+    from matcher.web import login_security, security_classes as sc
+
+    # Our password rules, outbox mail and replay-proof two-factor codes (docs/security.md).
+    security._password_util_cls = sc.MatcherPasswordUtil
+    security._mail_util_cls = sc.OutboxMailUtil
+    security._totp_cls = sc.ReplayProofTotp
+    security.init_app(app, datastore, login_form=sc.MatcherLoginForm)
     limiter.init_app(app)
+    login_security.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

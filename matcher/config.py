@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -45,6 +46,14 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
         "MATCHER_ENV": env.get("MATCHER_ENV", "development"),
         "SESSION_COOKIE_SECURE": env.get("MATCHER_ENV") == "production",
+        "REMEMBER_COOKIE_SECURE": env.get("MATCHER_ENV") == "production",
+        # Two-factor secrets are stored encrypted with this key (rotate by adding a new number).
+        "SECURITY_TOTP_SECRETS": {
+            "1": env.get("TOTP_SECRET") or _instance_secret(instance_path, "totp_secret")
+        },
+        "MATCHER_IDLE_MINUTES": int(env.get("MATCHER_IDLE_MINUTES", "30")),
+        "MATCHER_LOGIN_ACCOUNT_LIMIT": env.get("MATCHER_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes"),
+        "MATCHER_LOGIN_ADDRESS_LIMIT": env.get("MATCHER_LOGIN_ADDRESS_LIMIT", "50 per 15 minutes"),
     }
 
 
@@ -61,7 +70,6 @@ DEFAULTS = {
     # Flask-Security: log-in by e-mail, argon2 hashes, no self-registration (staff invite users).
     "SECURITY_PASSWORD_HASH": "argon2",
     "SECURITY_REGISTERABLE": False,
-    "SECURITY_RECOVERABLE": False,
     "SECURITY_TRACKABLE": True,
     "SECURITY_CHANGEABLE": True,
     "SECURITY_SEND_PASSWORD_CHANGE_EMAIL": False,
@@ -80,6 +88,25 @@ DEFAULTS = {
     "SECURITY_MSG_LOGIN": ("Please log in to see this page.", "info"),
     "SECURITY_UNAUTHORIZED_VIEW": None,
     "SECURITY_EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},
+    # Log-in hardening (docs/security.md): no long-lived remember-me cookie, fresh log-in for
+    # password and two-factor changes, reset links by e-mail valid for two hours.
+    "SECURITY_DEFAULT_REMEMBER_ME": False,
+    "REMEMBER_COOKIE_DURATION": 8 * 3600,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "SECURITY_FRESHNESS": timedelta(minutes=15),
+    "SECURITY_FRESHNESS_GRACE_PERIOD": timedelta(minutes=1),
+    "SECURITY_RECOVERABLE": True,
+    "SECURITY_RESET_PASSWORD_WITHIN": timedelta(hours=2),
+    "SECURITY_RESET_URL": "/reset",
+    "SECURITY_SEND_PASSWORD_RESET_NOTICE_EMAIL": True,
+    "SECURITY_EMAIL_SENDER": "matcher@localhost",
+    "SECURITY_TWO_FACTOR": True,
+    "SECURITY_TWO_FACTOR_REQUIRED": False,
+    "SECURITY_TWO_FACTOR_ENABLED_METHODS": ["authenticator"],
+    "SECURITY_TWO_FACTOR_ALWAYS_VALIDATE": True,
+    "SECURITY_TOTP_ISSUER": "matcher",
+    "SECURITY_CSRF_IGNORE_UNAUTH_ENDPOINTS": False,
 }
 
 

@@ -48,6 +48,8 @@ class User(db.Model, UserMixin, Timestamps):
     tf_primary_method: Mapped[str | None] = mapped_column(String(64))
     tf_totp_secret: Mapped[str | None] = mapped_column(String(255))
     tf_phone_number: Mapped[str | None] = mapped_column(String(128))
+    # The last accepted two-factor time step: a code is never accepted twice (replay).
+    tf_totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     club_id: Mapped[int | None] = mapped_column(ForeignKey("club.id"), index=True)
 

@@ -1,7 +1,8 @@
 """Security headers on every response; personal pages are never cached."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
+# No inline script or style anywhere (templates are checked by tests/security/test_templates.py).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -13,10 +14,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def add_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if current_app.config.get("SESSION_COOKIE_SECURE"):
+            # Only over HTTPS deployments: browsers then refuse plain HTTP for a year.
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if not request.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
         return response
