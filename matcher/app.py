@@ -83,6 +83,9 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.clubadmin.views import bp as clubadmin_bp
 
     app.register_blueprint(clubadmin_bp)
+    from matcher.audit.views import bp as audit_bp
+
+    app.register_blueprint(audit_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,0 +1,29 @@
+"""The audit log's filter form (read by GET: filtering changes nothing)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from matcher.services.audit import ACTIONS
+
+OBJECT_TYPES = (
+    "family", "child", "contactfamily", "club", "activity", "round", "proposal", "user",
+)
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters for the audit log; every field optional."""
+
+    class Meta:
+        csrf = False  # a GET search form: it changes nothing
+
+    action = SelectField(_l("Action"), choices=[("", "—")] + [(a, a) for a in ACTIONS],
+                         validators=[Optional()], default="")
+    user_email = StringField(_l("User (e-mail)"), validators=[Optional(), Length(max=255)])
+    object_type = SelectField(_l("Record type"),
+                              choices=[("", "—")] + [(t, t) for t in OBJECT_TYPES],
+                              validators=[Optional()], default="")
+    object_id = IntegerField(_l("Record id"), validators=[Optional(), NumberRange(min=1)])
+    since = DateField(_l("From (date)"), validators=[Optional()])
+    until = DateField(_l("To (date, inclusive)"), validators=[Optional()])
