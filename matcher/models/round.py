@@ -35,6 +35,8 @@ class Round(Timestamps, db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which worker runs it ("host:pid"), for staff reading a failure and for the sweeper's log.
+    worker: Mapped[str | None] = mapped_column(String(120))
 
     municipality = relationship("Municipality")
     started_by = relationship("User")

@@ -1,0 +1,131 @@
+"""Accepting and declining a round's proposals, one by one or all at once.
+
+An accepted placement takes its place from the activity (the next round's document counts it as
+taken) and a later round never moves it; a declined pair is never proposed again. Receivers of
+the `proposal_accepted` signal (e-mail notifications) run inside the accepting transaction, so an
+outbox message is stored together with the acceptance or not at all.
+"""
+
+from blinker import Namespace
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from matcher.extensions import db
+from matcher.models import Activity, ContactFamily, Proposal, Round
+from matcher.models.base import utcnow
+from matcher.services import audit
+from matcher.services.round_document import LIVE
+
+_signals = Namespace()
+# Sent with `proposal=` after a proposal is accepted, before the transaction commits.
+proposal_accepted = _signals.signal("proposal-accepted")
+
+
+class DecisionRefused(Exception):
+    """A proposal cannot be accepted or declined; the message says why in plain words."""
+
+
+def _live_count(column, value: int) -> int:
+    return db.session.scalar(select(func.count(Proposal.id)).where(LIVE, column == value)) or 0
+
+
+def _check_open(proposal: Proposal) -> None:
+    if proposal.status != "proposed":
+        raise DecisionRefused(_("This proposal was already decided."))
+    if proposal.round.status != "done":
+        raise DecisionRefused(_("The round is not finished."))
+
+
+def _check_room(proposal: Proposal) -> None:
+    """Refuse a proposal whose child/family is matched already or whose place is gone."""
+    if proposal.kind == "placement":
+        if _live_count(Proposal.child_id, proposal.child_id):
+            raise DecisionRefused(_("The child already has an accepted activity."))
+        # Lock the activity row (PostgreSQL) so two acceptances cannot both take the last place.
+        activity = db.session.scalar(
+            select(Activity).where(Activity.id == proposal.activity_id).with_for_update()
+        )
+        if _live_count(Proposal.activity_id, activity.id) >= activity.places:
+            raise DecisionRefused(_("The activity has no free place left."))
+    else:
+        if _live_count(Proposal.family_id, proposal.family_id):
+            raise DecisionRefused(_("The family already has an accepted contact family."))
+        contact = db.session.scalar(
+            select(ContactFamily)
+            .where(ContactFamily.id == proposal.contact_family_id)
+            .with_for_update()
+        )
+        if _live_count(Proposal.contact_family_id, contact.id) >= contact.capacity:
+            raise DecisionRefused(_("The contact family has no room left."))
+
+
+def accept(proposal: Proposal, user_id: int | None = None, *, commit: bool = True) -> Proposal:
+    """Accept a proposal: the match becomes live and its place is taken."""
+    _check_open(proposal)
+    _check_room(proposal)
+    proposal.status = "accepted"
+    proposal.decided_by_id = user_id
+    proposal.decided_at = utcnow()
+    db.session.flush()
+    audit.record("accept", proposal, kind=proposal.kind, round_id=proposal.round_id)
+    proposal_accepted.send(current_app._get_current_object(), proposal=proposal)
+    if commit:
+        db.session.commit()
+    return proposal
+
+
+def decline(
+    proposal: Proposal, reason: str, user_id: int | None = None, *, commit: bool = True
+) -> Proposal:
+    """Decline a proposal with a reason; the pair is never proposed again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DecisionRefused(_("Please give a reason for declining."))
+    _check_open(proposal)
+    proposal.status = "declined"
+    proposal.decline_reason = reason
+    proposal.decided_by_id = user_id
+    proposal.decided_at = utcnow()
+    db.session.flush()
+    audit.record("decline", proposal, kind=proposal.kind, round_id=proposal.round_id)
+    if commit:
+        db.session.commit()
+    return proposal
+
+
+def _open_proposals(rnd: Round) -> list[Proposal]:
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.round_id == rnd.id, Proposal.status == "proposed")
+            .order_by(Proposal.id)
+        )
+    )
+
+
+def accept_all(rnd: Round, user_id: int | None = None) -> tuple[int, int]:
+    """Accept every undecided proposal of a round in one transaction; return (accepted, skipped).
+
+    A proposal whose child, family or place was taken meanwhile is skipped and stays undecided.
+    """
+    accepted = skipped = 0
+    for proposal in _open_proposals(rnd):
+        try:
+            accept(proposal, user_id, commit=False)
+            accepted += 1
+        except DecisionRefused:
+            skipped += 1
+    db.session.commit()
+    return accepted, skipped
+
+
+def decline_all(rnd: Round, reason: str, user_id: int | None = None) -> int:
+    """Decline every undecided proposal of a round with one reason; return how many."""
+    if not (reason or "").strip():
+        raise DecisionRefused(_("Please give a reason for declining."))
+    proposals = _open_proposals(rnd)
+    for proposal in proposals:
+        decline(proposal, reason, user_id, commit=False)
+    db.session.commit()
+    return len(proposals)
