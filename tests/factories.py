@@ -111,3 +111,27 @@ def contact_family(mun: Municipality, name: str = "Familien Jensen", **extra):
     )
     db.session.flush()
     return cf
+
+
+def accepted_match(mun: Municipality, *, child=None, activity=None, family=None,
+                   contact_family=None, round_date: str = "2026-09-01", status: str = "accepted"):
+    """Create a finished round with one proposal in `status`: a placement when a child is given
+    (child + activity), else a pairing (family + contact_family)."""
+    from datetime import date
+
+    from matcher.models import Proposal, Round
+
+    rnd = Round(
+        municipality_id=mun.id, kind="both", round_date=date.fromisoformat(round_date),
+        status="done",
+    )
+    db.session.add(rnd)
+    if child is not None:
+        p = Proposal(round=rnd, kind="placement", child_id=child.id, activity_id=activity.id,
+                     status=status)
+    else:
+        p = Proposal(round=rnd, kind="pairing", family_id=family.id,
+                     contact_family_id=contact_family.id, status=status)
+    db.session.add(p)
+    db.session.flush()
+    return p
