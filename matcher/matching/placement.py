@@ -100,8 +100,37 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
     if bound <= best_value:
         return PartResult(best, True, best_value, best_value, "flow+lagrangian", notes)
     # Reduced-cost fixing: an arc whose reduced cost exceeds the gap is in no better solution.
+    # Solve first on the arcs of small reduced cost only (a core): if the core's optimum closes
+    # the gap down to the core's threshold, no arc outside it can help, and it is optimal.
     gap = lag.bound - SCALE * (big * placed + best_value)
-    keep = np.flatnonzero((lag.rc <= gap) | (best > 0))
+    threshold = min(gap, SCALE * 16)
+    proven, sol_bound = False, None
+    while True:
+        keep = np.flatnonzero((lag.rc <= threshold) | (best > 0))
+        sol = _solve_core(part, keep, best, placed, points, deadline)
+        chosen = np.zeros(len(part.left), np.int64)
+        chosen[keep] = sol.chosen
+        if chosen.sum() == placed and value(chosen) > best_value:
+            best, best_value = chosen, value(chosen)
+        gap = lag.bound - SCALE * (big * placed + best_value)
+        if (sol.proven and gap <= threshold) or bound <= best_value:
+            proven = True
+            break
+        if threshold >= gap or time.monotonic() >= deadline:
+            sol_bound = sol.bound if sol.proven or threshold >= gap else None
+            break
+        threshold = max(gap, 4 * threshold) if sol.proven else gap
+    notes["arcs_in_model"] = len(keep)
+    if proven:
+        return PartResult(best, True, best_value, best_value, "cp-sat", notes)
+    final = bound if sol_bound is None else min(bound, sol_bound)
+    return PartResult(best, False, best_value, max(final, best_value), "cp-sat", notes)
+
+
+def _solve_core(
+    part: Part, keep: np.ndarray, hint: np.ndarray, placed: int, points: int, deadline: float
+):
+    """Solve the placement model restricted to the arcs `keep`, hinted with `hint`."""
     inst = PlacementInstance(
         left=part.left[keep],
         right=part.right[keep],
@@ -114,14 +143,4 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
         weight_per_child=0,
         sibling_points=points,
     )
-    sol = PlacementModel(inst).solve(best[keep], deadline - time.monotonic())
-    chosen = np.zeros(len(part.left), np.int64)
-    chosen[keep] = sol.chosen
-    got = value(chosen)
-    if chosen.sum() != placed or got < best_value:
-        chosen, got = best, best_value
-    proven = sol.proven or got >= bound
-    notes["arcs_in_model"] = len(keep)
-    return PartResult(
-        chosen, proven, got, got if proven else max(min(bound, sol.bound), got), "cp-sat", notes
-    )
+    return PlacementModel(inst).solve(hint[keep], deadline - time.monotonic())
