@@ -9,7 +9,8 @@ from flask_security import current_user
 from matcher.clubadmin.forms import InviteForm
 from matcher.clubs.forms import ClubForm
 from matcher.clubs.views import club_for_current_user
-from matcher.services import clubs, invitations
+from matcher.services import activity_import, clubs, invitations
+from matcher.volunteers.csv_views import csv_download, import_page
 from matcher.web.access import coordinators
 
 bp = Blueprint("clubadmin", __name__, url_prefix="/clubs")
@@ -55,3 +56,29 @@ def invite(club_id: int):
         flash(_("The invitation is on its way to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("clubadmin.invite", club_id=club.id))
     return render_template("clubadmin/invite.html", form=form, club=club)
+
+
+@bp.get("/activities/template.csv")
+@coordinators
+def activities_template():
+    """Download an empty CSV with the activity columns."""
+    return csv_download(activity_import.template(), "aktiviteter-skabelon.csv")
+
+
+@bp.get("/activities/export.csv")
+@coordinators
+def activities_export():
+    """Download the municipality's active activities as CSV."""
+    return csv_download(activity_import.export(current_user.municipality_id), "aktiviteter.csv")
+
+
+@bp.route("/activities/import", methods=["GET", "POST"])
+@coordinators
+def activities_import():
+    """Import activities of the municipality's clubs from a CSV file: all rows or none."""
+    return import_page(
+        activity_import.import_csv,
+        _("Import activities"),
+        url_for("clubadmin.activities_template"),
+        url_for("clubadmin.index"),
+    )

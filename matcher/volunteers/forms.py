@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField
 from wtforms.validators import DataRequired, InputRequired
 
@@ -47,3 +48,12 @@ class CertificateForm(FlaskForm):
         _l("Child certificate checked on"), validators=[DataRequired(), NotInFuture()]
     )
     version = HiddenField(validators=[InputRequired()])
+
+
+class CsvUploadForm(FlaskForm):
+    """A CSV file to import (UTF-8, semicolon or comma separated)."""
+
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
+    )

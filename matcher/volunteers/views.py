@@ -119,3 +119,6 @@ def certificate(cf_id: int):
         return _show(db.session.get(ContactFamily, cf_id), form, 409)
     flash(_("The child certificate is recorded."), "success")
     return redirect(url_for("volunteers.show", cf_id=cf.id))
+
+
+from matcher.volunteers import csv_views  # noqa: E402,F401  (adds the CSV routes to bp)
