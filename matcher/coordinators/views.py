@@ -1,18 +1,183 @@
-"""Coordinator pages."""
+"""Coordinator pages: the start page and refugee families (list, create, view, edit).
 
-from flask import Blueprint, render_template
+The children's inline forms live in `children.py`, the CSV import and export in `transfer.py`;
+both add their routes to this blueprint.
+"""
+
+import uuid
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_security import current_user
+from sqlalchemy import select
 
-from matcher.services import figures
-from matcher.web.access import coordinators
+from matcher.coordinators.forms import ChildForm, FamilyForm, filters_from_args
+from matcher.extensions import db
+from matcher.models import Category, Family, Language
+from matcher.services import audit, families, figures
+from matcher.services.errors import StaleEdit
+from matcher.web.access import coordinators, get_scoped_or_404
+from matcher.web.i18n import current_language
 
 bp = Blueprint("coordinators", __name__, url_prefix="/coordinator")
+
+PER_PAGE = 50
+
+
+def stale_message() -> str:
+    """Return the message shown when a save is refused because someone saved first."""
+    return _(
+        "Someone else changed this family while you were editing it. Nothing was saved. Reload "
+        "the page to see their changes, then make yours again."
+    )
+
+
+def family_form(record: Family | None = None) -> FamilyForm:
+    """Build the family form (from the request on POST) with its choices filled."""
+    if request.method == "POST" or record is None:
+        form = FamilyForm()
+    else:
+        form = FamilyForm.for_record(record)
+    languages = db.session.scalars(select(Language).order_by(Language.name_da)).all()
+    coordinators_ = families.coordinators_of(current_user.municipality_id)
+    form.set_choices(languages, coordinators_, current_language())
+    return form
+
+
+def child_form(prefix: str, child=None) -> ChildForm:
+    """Build a child form (from the request on POST) with the activity categories as wishes."""
+    if child is not None and request.method != "POST":
+        form = ChildForm.for_record(child, prefix)
+    else:
+        form = ChildForm(prefix=prefix)
+    categories = db.session.scalars(select(Category).order_by(Category.name_da)).all()
+    form.set_choices(categories, current_language())
+    return form
 
 
 @bp.get("/")
 @coordinators
 def start():
     """Show the coordinator's start page: their own families and what waits for them."""
+    own = families.own_families(current_user)
     return render_template(
-        "coordinators/start.html", figures=figures.overview(current_user.municipality_id)
+        "coordinators/start.html",
+        figures=figures.overview(current_user.municipality_id),
+        own=own,
+        stats=families.stats_for([f.id for f in own]),
+        due=families.status_due_soon(own),
+        waiting=families.waiting_count(current_user.municipality_id, current_user.id),
     )
+
+
+@bp.get("/families/")
+@coordinators
+def index():
+    """List the municipality's families with search and filters, the user's own first."""
+    filters = filters_from_args(request.args)
+    stmt = families.search(current_user.municipality_id, current_user.id, filters)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=True)
+    return render_template(
+        "coordinators/index.html",
+        page=page,
+        stats=families.stats_for([f.id for f in page.items]),
+        filters=filters,
+        coordinators=families.coordinators_of(current_user.municipality_id),
+        args={k: v for k, v in request.args.items() if k != "page" and v},
+    )
+
+
+@bp.route("/families/new", methods=["GET", "POST"])
+@coordinators
+def new():
+    """Register a new family; a double submission stores it once."""
+    form = family_form()
+    if request.method == "GET":
+        form.token.data = uuid.uuid4().hex
+        form.coordinator_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            family, created = families.create(
+                current_user.municipality_id,
+                form.to_data(),
+                current_user,
+                form.token.data or uuid.uuid4().hex,
+            )
+        except families.DuplicateReference:
+            db.session.rollback()
+            form.reference.errors.append(_("Another family already has this reference."))
+            return render_template("coordinators/edit.html", form=form, family=None), 400
+        if created:
+            flash(_("The family is registered. Add the children below."), "success")
+        return redirect(url_for("coordinators.show", family_id=family.id))
+    code = 400 if request.method == "POST" else 200
+    return render_template("coordinators/edit.html", form=form, family=None), code
+
+
+@bp.get("/families/<int:family_id>")
+@coordinators
+def show(family_id: int):
+    """Show a family: details, integration period, next status, children, and history."""
+    family = get_scoped_or_404(Family, family_id)
+    audit.record("view", family)
+    audit.commit_pending()
+    return render_show(family)
+
+
+def render_show(family: Family, failed: ChildForm | None = None, failed_id=None, code=200):
+    """Render a family's page; a child form that failed is shown open with its errors."""
+    forms = {}
+    for child in family.children:
+        forms[child.id] = failed if failed_id == child.id else child_form(f"c{child.id}", child)
+    if failed is not None and failed_id is None:
+        add = failed
+    else:
+        add = child_form("new")
+        add.token.data = uuid.uuid4().hex
+    languages = {
+        lang.code: lang.name(current_language())
+        for lang in db.session.scalars(
+            select(Language).where(Language.code.in_(family.languages or []))
+        )
+    }
+    categories = {c.code: c.name(current_language()) for c in db.session.scalars(select(Category))}
+    return render_template(
+        "coordinators/show.html",
+        family=family,
+        child_forms=forms,
+        add_form=add,
+        open_id=failed_id if failed is not None else None,
+        add_open=failed is not None and failed_id is None,
+        activities=families.current_activities(family.children),
+        history=families.history(family),
+        languages=languages,
+        categories=categories,
+        today=date.today(),
+    ), code
+
+
+@bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])
+@coordinators
+def edit(family_id: int):
+    """Edit a family's details; a save on an outdated version is refused (409)."""
+    family = get_scoped_or_404(Family, family_id)
+    form = family_form(family)
+    if form.validate_on_submit():
+        try:
+            families.update(family, form.to_data(), form.version.data or -1, current_user)
+        except StaleEdit:
+            db.session.rollback()
+            flash(stale_message(), "danger")
+            return render_template("coordinators/edit.html", form=form, family=family), 409
+        except families.DuplicateReference:
+            db.session.rollback()
+            form.reference.errors.append(_("Another family already has this reference."))
+            return render_template("coordinators/edit.html", form=form, family=family), 400
+        flash(_("The family is saved."), "success")
+        return redirect(url_for("coordinators.show", family_id=family.id))
+    code = 400 if request.method == "POST" else 200
+    return render_template("coordinators/edit.html", form=form, family=family), code
+
+
+from matcher.coordinators import children, transfer  # noqa: E402,F401  (they add routes to bp)

@@ -1,20 +1,24 @@
 """Refugee families and their children."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.extensions import db
 from matcher.models.base import Timestamps, UTCDateTime, Versioned
 
 INTEGRATION_YEARS = 3
+STATUS_EVERY_MONTHS = 6
 GENDERS = ("female", "male", "other")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Family(Versioned, Timestamps, db.Model):
     """A refugee family housed in the municipality, followed for its integration period."""
+
+    # The municipality's own case reference is the family's natural key (imports rely on it).
+    __table_args__ = (UniqueConstraint("municipality_id", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
@@ -34,10 +38,12 @@ class Family(Versioned, Timestamps, db.Model):
     consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    backup_coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    backup_coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     wants_contact_family: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The create form's one-time token: a double submission finds this row instead of a new one.
+    create_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     municipality = relationship("Municipality")
     coordinator = relationship("User", foreign_keys=[coordinator_id])
@@ -52,7 +58,28 @@ class Family(Versioned, Timestamps, db.Model):
         try:
             return self.arrival_date.replace(year=self.arrival_date.year + INTEGRATION_YEARS)
         except ValueError:  # 29 February
-            return self.arrival_date.replace(year=self.arrival_date.year + INTEGRATION_YEARS, day=28)
+            year = self.arrival_date.year + INTEGRATION_YEARS
+            return self.arrival_date.replace(year=year, day=28)
+
+    def next_status_due(self, today: date | None = None) -> date | None:
+        """Return the next six-monthly status date from today on, or None after the period."""
+        today = today or date.today()
+        months = STATUS_EVERY_MONTHS
+        while True:
+            due = add_months(self.arrival_date, months)
+            if due > self.integration_ends:
+                return None
+            if due >= today:
+                return due
+            months += STATUS_EVERY_MONTHS
+
+
+def add_months(day: date, months: int) -> date:
+    """Return the same day some months later (the month's last day if that month is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last_day))
 
 
 class Child(Versioned, Timestamps, db.Model):
@@ -66,6 +93,8 @@ class Child(Versioned, Timestamps, db.Model):
     wishes: Mapped[list] = mapped_column(JSON, default=list)
     available_days: Mapped[list] = mapped_column(JSON, default=list)
     max_distance_km: Mapped[float] = mapped_column(Float, default=5.0)
+    # The add-child form's one-time token: a double submission finds this row, not a new one.
+    create_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     family: Mapped[Family] = relationship(back_populates="children")
 

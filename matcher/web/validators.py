@@ -1,0 +1,150 @@
+"""Reusable checks for forms and imports: Danish postcodes, phone numbers, children's birth dates,
+age ranges, places, and no CPR numbers in free text.
+
+Each rule is written once as a plain function `check_*(value, ...) -> message | None` (used by
+the CSV imports, which have no form) and wrapped as a WTForms validator class for the forms:
+
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(), DanishPostcode()])
+    birth_date = DateField(_l("Birth date"), validators=[DataRequired(), ChildBirthDate()])
+    max_age = IntegerField(_l("Max age"), validators=[AgeRange("min_age")])
+    text = TextAreaField(_l("Notes"), validators=[NoCPR()])
+"""
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from matcher.services import geocode
+
+ADULT_AGE = 18
+_PHONE = re.compile(r"^(\+|00)?\d{8,15}$")
+# A CPR number: ddmmyy-xxxx (dash or space optional) or ten digits in a row.
+_CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+
+
+def check_postcode(value: str | None):
+    """Return why a value is not a known Danish postcode, or None when it is."""
+    value = (value or "").strip()
+    if not re.fullmatch(r"\d{4}", value):
+        return _l("%(value)s is not a Danish postcode (four digits).", value=value or "''")
+    if geocode.lookup(value) is None:
+        return _l("%(value)s is not a known Danish postcode.", value=value)
+    return None
+
+
+def check_phone(value: str | None):
+    """Return why a value is not a phone number (8-15 digits, optional +country), or None."""
+    value = (value or "").strip()
+    if value and not _PHONE.match(re.sub(r"[\s\-()./]", "", value)):
+        return _l("Write a phone number with 8 digits, e.g. 20 30 40 50.")
+    return None
+
+
+def check_not_future(day: date | None, today: date | None = None):
+    """Return why a date is in the future, or None."""
+    if day is not None and day > (today or date.today()):
+        return _l("The date cannot be in the future.")
+    return None
+
+
+def check_child_birth_date(day: date | None, today: date | None = None):
+    """Return why a birth date is not a child's (in the future, or 18 or older), or None."""
+    today = today or date.today()
+    if day is None:
+        return None
+    if day > today:
+        return _l("The birth date cannot be in the future.")
+    age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+    if age >= ADULT_AGE:
+        return _l("A child must be under 18.")
+    return None
+
+
+def check_age_range(min_age: int | None, max_age: int | None):
+    """Return why an age range is the wrong way round, or None."""
+    if min_age is not None and max_age is not None and min_age > max_age:
+        return _l("The lowest age must not be above the highest age.")
+    return None
+
+
+def check_non_negative(number: float | None):
+    """Return why a number is negative, or None."""
+    if number is not None and number < 0:
+        return _l("The number cannot be negative.")
+    return None
+
+
+def contains_cpr(text: str | None) -> bool:
+    """Return whether a text seems to hold a Danish CPR number."""
+    return bool(_CPR.search(text or ""))
+
+
+def check_no_cpr(text: str | None):
+    """Return why a free text must not be stored (it holds a CPR number), or None."""
+    if contains_cpr(text):
+        return _l("Do not write CPR numbers here. Remove the number and save again.")
+    return None
+
+
+class _Check:
+    """Base of the WTForms wrappers: raise the check's message as a ValidationError."""
+
+    def raise_if(self, message) -> None:
+        if message:
+            raise ValidationError(message)
+
+
+class DanishPostcode(_Check):
+    """Four digits and a known Danish postcode (the typed value is trimmed)."""
+
+    def __call__(self, form, field) -> None:
+        field.data = (field.data or "").strip()
+        self.raise_if(check_postcode(field.data))
+
+
+class Phone(_Check):
+    """A phone number, empty allowed (combine with DataRequired to require it)."""
+
+    def __call__(self, form, field) -> None:
+        field.data = (field.data or "").strip()
+        self.raise_if(check_phone(field.data))
+
+
+class NotInFuture(_Check):
+    """A date that is today or earlier."""
+
+    def __call__(self, form, field) -> None:
+        self.raise_if(check_not_future(field.data))
+
+
+class ChildBirthDate(_Check):
+    """A birth date of a child: not in the future and under 18 today."""
+
+    def __call__(self, form, field) -> None:
+        self.raise_if(check_child_birth_date(field.data))
+
+
+class AgeRange(_Check):
+    """Put on the highest-age field: the lowest-age field (named) must not be above it."""
+
+    def __init__(self, min_field: str):
+        self.min_field = min_field
+
+    def __call__(self, form, field) -> None:
+        self.raise_if(check_age_range(form[self.min_field].data, field.data))
+
+
+class NonNegative(_Check):
+    """A number of zero or more (places, fees, distances)."""
+
+    def __call__(self, form, field) -> None:
+        self.raise_if(check_non_negative(field.data))
+
+
+class NoCPR(_Check):
+    """Free text without a CPR number in it."""
+
+    def __call__(self, form, field) -> None:
+        self.raise_if(check_no_cpr(field.data))
