@@ -86,6 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.audit.views import bp as audit_bp
 
     app.register_blueprint(audit_bp)
+    from matcher.dashboard.views import bp as dashboard_bp
+    from matcher.matches.views import bp as matches_bp
+
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(matches_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""The dashboard for staff and coordinators: key figures, SVG charts and a CSV export."""

@@ -1,0 +1,16 @@
+"""The staff form for the season's subsidy budget."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+
+class BudgetForm(FlaskForm):
+    """The subsidy budget for the season in whole kroner (empty: no budget set)."""
+
+    season_budget = IntegerField(
+        _l("Season budget for subsidies (DKK)"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000_000)],
+    )
+    version = HiddenField(validators=[InputRequired()])

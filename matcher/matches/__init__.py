@@ -1,0 +1,1 @@
+"""Follow-up of accepted matches for coordinators: started, ended and why."""
