@@ -86,6 +86,9 @@ def _register_blueprints(app: Flask) -> None:
     from matcher.audit.views import bp as audit_bp
 
     app.register_blueprint(audit_bp)
+    from matcher.rounds.views import bp as rounds_bp
+
+    app.register_blueprint(rounds_bp)
     from matcher.dashboard.views import bp as dashboard_bp
     from matcher.matches.views import bp as matches_bp
 

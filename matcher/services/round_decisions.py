@@ -1,25 +1,19 @@
 """Accepting and declining a round's proposals, one by one or all at once.
 
 An accepted placement takes its place from the activity (the next round's document counts it as
-taken) and a later round never moves it; a declined pair is never proposed again. Receivers of
-the `proposal_accepted` signal (e-mail notifications) run inside the accepting transaction, so an
-outbox message is stored together with the acceptance or not at all.
+taken) and a later round never moves it; a declined pair is never proposed again. The e-mails of
+an acceptance are queued in the outbox inside the accepting transaction, so they are stored
+together with the acceptance or not at all.
 """
 
-from blinker import Namespace
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Activity, ContactFamily, Proposal, Round
 from matcher.models.base import utcnow
-from matcher.services import audit
+from matcher.services import audit, notifications
 from matcher.services.round_document import LIVE
-
-_signals = Namespace()
-# Sent with `proposal=` after a proposal is accepted, before the transaction commits.
-proposal_accepted = _signals.signal("proposal-accepted")
 
 
 class DecisionRefused(Exception):
@@ -69,7 +63,7 @@ def accept(proposal: Proposal, user_id: int | None = None, *, commit: bool = Tru
     proposal.decided_at = utcnow()
     db.session.flush()
     audit.record("accept", proposal, kind=proposal.kind, round_id=proposal.round_id)
-    proposal_accepted.send(current_app._get_current_object(), proposal=proposal)
+    notifications.on_accepted(proposal)
     if commit:
         db.session.commit()
     return proposal

@@ -23,7 +23,6 @@ from matcher.services.round_decisions import (  # noqa: F401  (one entry point f
     accept_all,
     decline,
     decline_all,
-    proposal_accepted,
 )
 from matcher.services.round_document import build_document, db_id
 
@@ -226,3 +225,16 @@ def has_undecided(round_id: int) -> bool:
             select(exists().where(Proposal.round_id == round_id, Proposal.status == "proposed"))
         )
     )
+
+
+def preview(municipality_id: int, round_date: date, kind: str) -> dict[str, int]:
+    """Count who and what would take part in a round started now (nothing is stored)."""
+    doc = build_document(municipality_id, round_date, kind)
+    return {
+        "children": len(doc["children"]),
+        "activities": len(doc["activities"]),
+        "places": sum(a["capacity"] for a in doc["activities"]),
+        "families": len(doc["families"]),
+        "contact_families": len(doc["contact_families"]),
+        "contact_family_room": sum(k["capacity"] for k in doc["contact_families"]),
+    }

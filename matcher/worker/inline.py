@@ -67,3 +67,14 @@ def stop_thread(app: Flask, timeout: float = 10.0) -> None:
     if known:
         known[1].set()
         known[0].join(timeout)
+
+
+def wanted(app: Flask) -> bool:
+    """Return whether this app should run the built-in worker in a thread: config
+    ROUNDS_INLINE_WORKER, or the environment variable of the same name set to 1 (for `make run`)."""
+    import os
+
+    setting = app.config.get("ROUNDS_INLINE_WORKER")
+    if setting is None:
+        return os.environ.get("ROUNDS_INLINE_WORKER", "") in ("1", "true", "yes")
+    return bool(setting)

@@ -1,0 +1,1 @@
+"""Matching rounds in the site: staff start them, staff and coordinators review them."""
