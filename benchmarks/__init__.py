@@ -1,0 +1,1 @@
+"""Benchmarks of the matching engine: generated rounds, an independent MILP, the timing table."""
