@@ -127,8 +127,19 @@ def _on_account_change(action: str):
     return handler
 
 
+def _forget_previous_request() -> None:
+    """Start each request without a user cached in `g` by an earlier request.
+
+    A deployed app gets a fresh `g` per request; tests that keep one app context open share
+    it, and Flask-Login would then serve one client's user to the next client.
+    """
+    for key in ("_login_user", "keep_other_sessions", "request_id"):
+        g.pop(key, None)
+
+
 def init_app(app: Flask) -> None:
     """Install the throttle, the time-outs and the audit signal handlers."""
+    app.before_request(_forget_previous_request)
     app.before_request(_refuse_when_limited)
     app.before_request(_expire_sessions)
     app.after_request(_count_failed_codes)
