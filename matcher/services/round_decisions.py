@@ -6,7 +6,8 @@ an acceptance are queued in the outbox inside the accepting transaction, so they
 together with the acceptance or not at all.
 """
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from matcher.extensions import db
@@ -14,6 +15,13 @@ from matcher.models import Activity, ContactFamily, Proposal, Round
 from matcher.models.base import utcnow
 from matcher.services import audit, notifications
 from matcher.services.round_document import LIVE
+
+
+def _(text: str, **values) -> str:
+    """Translate in a request (the user's language); workers and the CLI keep the English."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
 
 
 class DecisionRefused(Exception):

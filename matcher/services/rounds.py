@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +18,7 @@ from matcher.models import Proposal, Round, Unmatched
 from matcher.services import audit
 from matcher.services.round_decisions import (  # noqa: F401  (one entry point for the views)
     DecisionRefused,
+    _,
     accept,
     accept_all,
     decline,
