@@ -4,6 +4,7 @@ Each message carries only what its reader needs: a club learns the child's first
 and whom to call; a contact family learns which family and how to reach the coordinator.
 """
 
+import logging
 from datetime import date
 
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from matcher.extensions import db
 from matcher.models import OutboxMessage, Proposal, Role, User
 from matcher.models.user import CLUB_CONTACT
 from matcher.services.mailer import queue_email
+
+log = logging.getLogger(__name__)
 
 WEEKDAYS_DA = {
     "mon": "mandag",
@@ -74,6 +77,11 @@ def start_date(proposal: Proposal, today: date) -> date:
     return max(proposal.round.round_date, today)
 
 
+def deliverable(address: str | None) -> bool:
+    """Return whether an address can be queued (a bad one must not block an acceptance)."""
+    return bool(address) and "@" in address and not any(c in address for c in "\r\n")
+
+
 def club_recipients(club) -> list[tuple[str, str]]:
     """Return (name, e-mail) of the club's active contacts, or the club's own address."""
     stmt = (
@@ -83,12 +91,12 @@ def club_recipients(club) -> list[tuple[str, str]]:
         .order_by(User.id)
     )
     people = [(u.name or "", u.email) for u in db.session.scalars(stmt)]
-    if not people and club.email:
+    if not people and deliverable(club.email):
         people = [(club.contact_name or "", club.email)]
     seen: set[str] = set()
     unique = []
     for name, email in people:
-        if email.lower() not in seen:
+        if deliverable(email) and email.lower() not in seen:
             seen.add(email.lower())
             unique.append((name, email))
     return unique
@@ -130,15 +138,21 @@ def _placement_mails(proposal: Proposal, today: date) -> list[OutboxMessage]:
         "coordinator": coordinator_contact(family),
     }
     subject = PLACEMENT_SUBJECT.format(activity=_one_line(activity.name))
+    recipients = club_recipients(activity.club)
+    if not recipients:
+        log.warning(
+            "club %s has no contact with an e-mail address; no mail queued", activity.club.id
+        )
     return [
         queue_email(email, subject, PLACEMENT_BODY.format(greeting=_hello("Hej", name), **values))
-        for name, email in club_recipients(activity.club)
+        for name, email in recipients
     ]
 
 
 def _pairing_mails(proposal: Proposal) -> list[OutboxMessage]:
     cf, family = proposal.contact_family, proposal.family
-    if not cf.email:
+    if not deliverable(cf.email):
+        log.warning("contact family %s has no usable e-mail address; no mail queued", cf.id)
         return []
     body = PAIRING_BODY.format(
         greeting=_hello("Kære", cf.contact_name or cf.name),

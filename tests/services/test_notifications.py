@@ -166,3 +166,25 @@ def test_flask_send_mail_delivers_pending_messages(app, runner, outbox_dir):
     assert result.exit_code == 0, result.output
     assert "1" in result.output
     assert len(list(outbox_dir.glob("*.eml"))) == 1
+
+
+def test_a_club_without_contact_users_is_mailed_at_its_own_address(app):
+    mun = factories.municipality()
+    club = factories.club(mun)
+    club.email, club.contact_name = "kontor@klub.dk", "Kontoret"
+    family = factories.family(mun)
+    proposal = factories.accepted_match(mun, child=family.children[0], activity=club.activities[0])
+    [message] = notifications.on_accepted(proposal)
+    assert message.to == "kontor@klub.dk" and message.body.startswith("Hej Kontoret,")
+
+
+def test_no_usable_address_queues_nothing_and_does_not_fail(app):
+    mun = factories.municipality()
+    club = factories.club(mun)
+    club.email = "not-an-address"
+    family = factories.family(mun)
+    placement = factories.accepted_match(mun, child=family.children[0], activity=club.activities[0])
+    cf = factories.contact_family(mun, email="")
+    pairing = factories.accepted_match(mun, family=family, contact_family=cf)
+    assert notifications.on_accepted(placement) == []
+    assert notifications.on_accepted(pairing) == []
