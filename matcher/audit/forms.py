@@ -8,7 +8,14 @@ from wtforms.validators import Length, NumberRange, Optional
 from matcher.services.audit import ACTIONS
 
 OBJECT_TYPES = (
-    "family", "child", "contactfamily", "club", "activity", "round", "proposal", "user",
+    "family",
+    "child",
+    "contactfamily",
+    "club",
+    "activity",
+    "round",
+    "proposal",
+    "user",
 )
 
 
@@ -18,12 +25,19 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form: it changes nothing
 
-    action = SelectField(_l("Action"), choices=[("", "—")] + [(a, a) for a in ACTIONS],
-                         validators=[Optional()], default="")
+    action = SelectField(
+        _l("Action"),
+        choices=[("", "—")] + [(a, a) for a in ACTIONS],
+        validators=[Optional()],
+        default="",
+    )
     user_email = StringField(_l("User (e-mail)"), validators=[Optional(), Length(max=255)])
-    object_type = SelectField(_l("Record type"),
-                              choices=[("", "—")] + [(t, t) for t in OBJECT_TYPES],
-                              validators=[Optional()], default="")
+    object_type = SelectField(
+        _l("Record type"),
+        choices=[("", "—")] + [(t, t) for t in OBJECT_TYPES],
+        validators=[Optional()],
+        default="",
+    )
     object_id = IntegerField(_l("Record id"), validators=[Optional(), NumberRange(min=1)])
     since = DateField(_l("From (date)"), validators=[Optional()])
     until = DateField(_l("To (date, inclusive)"), validators=[Optional()])

@@ -40,7 +40,9 @@ def index():
         }
     page = db.paginate(
         audit.search(current_user.municipality_id, **filters),
-        per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False,
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        error_out=False,
     )
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/index.html", form=form, page=page, args=args)

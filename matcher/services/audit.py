@@ -19,9 +19,25 @@ from matcher.models import AuditEvent, User
 log = logging.getLogger("matcher.audit")
 
 ACTIONS = (
-    "view", "create", "update", "delete", "export", "import", "login", "login_failed", "logout",
-    "denied", "round_start", "accept", "decline", "end", "erase", "consent_withdrawn",
-    "password_reset", "password_changed", "two_factor_changed",
+    "view",
+    "create",
+    "update",
+    "delete",
+    "export",
+    "import",
+    "login",
+    "login_failed",
+    "logout",
+    "denied",
+    "round_start",
+    "accept",
+    "decline",
+    "end",
+    "erase",
+    "consent_withdrawn",
+    "password_reset",
+    "password_changed",
+    "two_factor_changed",
 )
 
 
@@ -37,8 +53,15 @@ def _actor(actor):
     return None
 
 
-def record(action: str, obj=None, *, object_type: str | None = None,
-           object_id: int | None = None, actor: User | None = None, **detail) -> AuditEvent:
+def record(
+    action: str,
+    obj=None,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    actor: User | None = None,
+    **detail,
+) -> AuditEvent:
     """Add an audit event for the current user (or `actor`) to the session; no field values."""
     user = _actor(actor)
     event_ = AuditEvent(
@@ -55,8 +78,13 @@ def record(action: str, obj=None, *, object_type: str | None = None,
     db.session.add(event_)
     log.info(
         "audit action=%s object=%s:%s user=%s municipality=%s ip=%s rid=%s",
-        event_.action, event_.object_type, event_.object_id, event_.user_id,
-        event_.municipality_id, event_.ip, event_.request_id,
+        event_.action,
+        event_.object_type,
+        event_.object_id,
+        event_.user_id,
+        event_.municipality_id,
+        event_.ip,
+        event_.request_id,
     )
     return event_
 
@@ -68,9 +96,14 @@ def commit_pending() -> None:
 
 
 def search(
-    municipality_id: int, *, action: str | None = None, user_email: str | None = None,
-    object_type: str | None = None, object_id: int | None = None,
-    since: datetime | None = None, until: datetime | None = None,
+    municipality_id: int,
+    *,
+    action: str | None = None,
+    user_email: str | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> Select:
     """Return the query of a municipality's events matching the filters, newest first."""
     stmt = select(AuditEvent).where(AuditEvent.municipality_id == municipality_id)

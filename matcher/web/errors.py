@@ -39,7 +39,10 @@ def _record_denied(code: int) -> None:
             "denied",
             object_type=first.removesuffix("_id") if first else None,
             object_id=ids.get(first) if first else None,
-            endpoint=request.endpoint, method=request.method, status=code, args=ids,
+            endpoint=request.endpoint,
+            method=request.method,
+            status=code,
+            args=ids,
         )
         db.session.commit()
     except Exception:  # the refusal must still be answered if the audit write fails

@@ -107,7 +107,8 @@ def _on_login(sender, user, **extra) -> None:
     session.permanent = True
     session["seen"] = now
     session["login_at"] = now
-    audit.record("login", user, actor=user, method=str(extra.get("authn_via", ["password"])[0]))
+    via = extra.get("authn_via") or ["password"]
+    audit.record("login", user, actor=user, method=str(via[0]))
 
 
 def _on_logout(sender, user, **extra) -> None:

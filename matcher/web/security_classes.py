@@ -26,8 +26,11 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
     folded = password.strip().lower()
     if folded in common_passwords() or folded.replace(" ", "") in common_passwords():
         return [_("This password is too common. Choose a longer sentence only you would think of.")]
-    local = (email or "").split("@")[0].lower()
-    if len(local) >= 4 and local in folded and len(folded) - len(local) < 6:
+    email = (email or "").strip().lower()
+    local = email.split("@")[0]
+    if folded in (email, local) or (
+        len(local) >= 4 and local in folded and len(folded) - len(local) < 6
+    ):
         return [_("The password must not be (mostly) your e-mail address.")]
     return []
 

@@ -9,7 +9,7 @@ from matcher.extensions import db
 from matcher.models import Language
 from tests import factories as f
 
-PAYLOAD = "<script>alert(1)</script>\"onmouseover=x"
+PAYLOAD = '<script>alert(1)</script>"onmouseover=x'
 
 
 @dataclass
@@ -34,8 +34,13 @@ def _municipality_records(code: str, label: str, names: dict, family_extra: dict
     records: dict = {"municipality": mun, "coordinator": coordinator}
     for side in ("a", "b"):
         club = f.club(mun, names.get("club", f"Klub {side.upper()} {label}"))
-        fam = f.family(mun, names.get("family", f"Familie{side}{label}"), children=1,
-                       coordinator_id=coordinator.id, **family_extra)
+        fam = f.family(
+            mun,
+            names.get("family", f"Familie{side}{label}"),
+            children=1,
+            coordinator_id=coordinator.id,
+            **family_extra,
+        )
         child = fam.children[0]
         if "child" in names:
             child.first_name = names["child"]
@@ -45,8 +50,14 @@ def _municipality_records(code: str, label: str, names: dict, family_extra: dict
         placement.round.params = {"budget": None}
         placement.round.input_doc = {"municipality": code}
         records[side] = {
-            "municipality": mun, "club": club, "activity": activity, "family": fam,
-            "child": child, "proposal": placement, "round": placement.round, "user": coordinator,
+            "municipality": mun,
+            "club": club,
+            "activity": activity,
+            "family": fam,
+            "child": child,
+            "proposal": placement,
+            "round": placement.round,
+            "user": coordinator,
         }
     cf = f.contact_family(mun, names.get("contact_family", f"Kontakt {label}"))
     records["a"]["contact_family"] = records["b"]["contact_family"] = cf

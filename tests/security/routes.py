@@ -116,8 +116,11 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._current = {"action": a.get("action") or "", "method": (a.get("method") or
-                             "get").upper(), "fields": {}}
+            self._current = {
+                "action": a.get("action") or "",
+                "method": (a.get("method") or "get").upper(),
+                "fields": {},
+            }
             self.forms.append(self._current)
         elif self._current is None:
             return

@@ -46,15 +46,17 @@ def test_every_guarded_endpoint_declares_its_roles(app):
 
 def test_every_record_argument_is_known_to_the_route_walker(app):
     unknown = {f"{rule.rule}: {a}" for rule in r.rules(app) for a in r.unknown_record_args(rule)}
-    assert not unknown, f"add these URL arguments to RECORD_ARGS in tests/security/routes.py: " \
-                        f"{sorted(unknown)}"
+    assert not unknown, (
+        f"add these URL arguments to RECORD_ARGS in tests/security/routes.py: {sorted(unknown)}"
+    )
 
 
 def test_every_public_endpoint_is_listed_in_the_security_document(app):
     text = DOCS.read_text(encoding="utf-8")
     public = {rule.endpoint for rule in r.rules(app, public=True)}
-    missing = sorted(e for e in public if f"`{e}`" not in text
-                     and not e.startswith(PUBLIC_PREFIXES))
+    missing = sorted(
+        e for e in public if f"`{e}`" not in text and not e.startswith(PUBLIC_PREFIXES)
+    )
     assert not missing, f"public endpoints missing from docs/security.md: {missing}"
 
 
@@ -71,9 +73,7 @@ def test_anonymous_requests_to_every_guarded_route_go_to_the_log_in_page(app, cl
     assert not r.changed_tables(before, r.snapshot())
 
 
-def test_roles_outside_the_matrix_get_403_on_every_route_and_change_nothing(
-    app, world, login_as
-):
+def test_roles_outside_the_matrix_get_403_on_every_route_and_change_nothing(app, world, login_as):
     home = world.scopes["home"]
     wrong = []
     for rule in r.rules(app, public=False):
@@ -98,8 +98,11 @@ def test_roles_outside_the_matrix_get_403_on_every_route_and_change_nothing(
 
 def _foreign_cases(rule, scope: dict, home: dict) -> list[dict]:
     """Return argument overrides: each record argument alone, then all, from `scope`."""
-    args = [a for a in r.record_args(rule) if r.RECORD_ARGS.get(a) in scope
-            and scope[r.RECORD_ARGS[a]].id != home[r.RECORD_ARGS[a]].id]
+    args = [
+        a
+        for a in r.record_args(rule)
+        if r.RECORD_ARGS.get(a) in scope and scope[r.RECORD_ARGS[a]].id != home[r.RECORD_ARGS[a]].id
+    ]
     cases = [{a: scope} for a in args]
     if len(args) > 1:
         cases.append({a: scope for a in args})
