@@ -94,6 +94,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(matches_bp)
+    from matcher.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
 
 
 def _register_cli(app: Flask) -> None:

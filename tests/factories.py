@@ -135,3 +135,29 @@ def accepted_match(mun: Municipality, *, child=None, activity=None, family=None,
     db.session.add(p)
     db.session.flush()
     return p
+
+
+def families_csv(rows: int = 200, bad_row: int | None = None, delimiter: str = ";",
+                 prefix: str = "IMP") -> bytes:
+    """Build a families import file with `rows` child rows (two children per family; a family's
+    second row repeats only its reference and name), UTF-8 with a BOM; `bad_row` (a data row,
+    1-based) gets the unknown postcode 9999."""
+    from matcher.services.family_import import HEADERS
+
+    lines = [delimiter.join(HEADERS)]
+    for i in range(1, rows + 1):
+        family = (i + 1) // 2
+        postcode = "9999" if i == bad_row else "8600"
+        cells = {
+            "reference": f"{prefix}-{family:04d}", "name": f"Familie Ø{family}",
+            "address": "Søvej 2", "postcode": postcode, "languages": "ar",
+            "arrival_date": "2025-02-01", "wants_contact_family": "ja",
+            "child_first_name": f"Åse{i}", "child_birth_date": "2015-06-01",
+            "child_gender": "female", "child_wishes": "football",
+            "child_available_days": "mon", "child_max_distance_km": "5",
+        }
+        if i % 2 == 0:  # the family's second child: its other family columns may stay empty
+            for key in ("address", "postcode", "languages", "arrival_date", "wants_contact_family"):
+                cells[key] = "9999" if i == bad_row and key == "postcode" else ""
+        lines.append(delimiter.join(cells.get(h, "") for h in HEADERS))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")

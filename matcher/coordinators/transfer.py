@@ -44,11 +44,16 @@ def import_families():
     try:
         count, children = family_import.run(current_user.municipality_id, data, current_user)
     except ImportFailed as failed:
-        flash(_("Nothing was imported. Correct the rows below and upload the file again."), "danger")
+        flash(
+            _("Nothing was imported. Correct the rows below and upload the file again."), "danger"
+        )
         return render_template("coordinators/import.html", form=form, errors=failed.errors), 400
     flash(
-        _("%(families)s families with %(children)s children are imported.",
-          families=count, children=children),
+        _(
+            "%(families)s families with %(children)s children are imported.",
+            families=count,
+            children=children,
+        ),
         "success",
     )
     return redirect(url_for("coordinators.index"))

@@ -188,12 +188,13 @@ def create(municipality_id: int, data: dict, user: User, token: str) -> tuple[Fa
     clean = _clean(data, FAMILY_FIELDS)
     if _reference_taken(municipality_id, clean["reference"]):
         raise DuplicateReference(clean["reference"])
+    recorder_id = user.id  # read first: loading it later would flush the new family early
     family = records.create_family(
         municipality_id, {**clean, "lat": data.get("lat"), "lon": data.get("lon")}
     )
     family.create_token = token
     if family.consent_given_by:
-        family.consent_recorded_by_id = user.id
+        family.consent_recorded_by_id = recorder_id
     try:
         db.session.flush()
     except IntegrityError:

@@ -57,30 +57,27 @@ CHILD_COLUMNS = (
 )
 COLUMNS = FAMILY_COLUMNS + CHILD_COLUMNS
 HEADERS = [c.key for c in COLUMNS]
-EXAMPLE = [
-    "SH-2024-101",
-    "Haddad",
-    "Søndergade 12, 2. tv.",
-    "8600",
-    "",
-    "",
-    "20 30 40 50",
-    "ar, en",
-    "musik, madlavning",
-    "2024-03-01",
-    "Amal Haddad",
-    "2024-03-15",
-    "",
-    "",
-    "ja",
-    "",
-    "Lina",
-    "2014-06-02",
-    "female",
-    "football, swimming",
-    "mon, wed",
-    "5",
-]
+# The template's example row; columns not named here are left empty.
+EXAMPLE_CELLS = {
+    "reference": "SH-2024-101",
+    "name": "Haddad",
+    "address": "Søndergade 12, 2. tv.",
+    "postcode": "8600",
+    "phone": "20 30 40 50",
+    "languages": "ar, da",
+    "interests": "musik, madlavning",
+    "arrival_date": "2024-03-01",
+    "consent_given_by": "Amal Haddad",
+    "consent_date": "2024-03-15",
+    "wants_contact_family": "ja",
+    "child_first_name": "Lina",
+    "child_birth_date": "2014-06-02",
+    "child_gender": "female",
+    "child_wishes": "football, swimming",
+    "child_available_days": "mon, wed",
+    "child_max_distance_km": "5",
+}
+EXAMPLE = [EXAMPLE_CELLS.get(h, "") for h in HEADERS]
 CHILD_KEYS = [c.key for c in CHILD_COLUMNS]
 # The family's own columns: on a family's later rows they are empty or the same as on its first.
 FAMILY_KEYS = [c.key for c in FAMILY_COLUMNS]
@@ -193,10 +190,12 @@ def run(municipality_id: int, data: bytes, user: User | None = None) -> tuple[in
     """Import a file: check every row, then save all families or none; return the counts."""
     parsed = parse(municipality_id, data)
 
+    recorder_id = user.id if user is not None else None
+
     def save(item: dict) -> None:
         family = records.create_family(municipality_id, item)
-        if item.get("consent_given_by") and user is not None:
-            family.consent_recorded_by_id = user.id
+        if item.get("consent_given_by"):
+            family.consent_recorded_by_id = recorder_id
         db.session.flush()
         audit.record("create", family, source="import")
 
