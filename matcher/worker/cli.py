@@ -17,8 +17,7 @@ def rounds_worker_command(builtin: bool, once: bool) -> None:
 
     app = current_app._get_current_object()
     if app.config.get("REDIS_URL") and not builtin:
-        name = app.config.get("ROUNDS_QUEUE", queue.DEFAULT_QUEUE)
-        click.echo(f"Round worker on RQ queue {name}")
+        click.echo(f"Round worker on RQ queue {queue.queue_name(app)}")
         queue.work(app, burst=once)
         return
     if once:

@@ -4,6 +4,8 @@ The database row stays the source of truth (the runner claims it atomically), so
 twice, or a built-in worker that takes the round first, does no harm.
 """
 
+import os
+
 from flask import Flask, current_app, has_app_context
 
 DEFAULT_QUEUE = "matcher-rounds"
@@ -15,7 +17,12 @@ def _queue(app: Flask):
     from rq import Queue
 
     conn = Redis.from_url(app.config["REDIS_URL"])
-    return Queue(app.config.get("ROUNDS_QUEUE", DEFAULT_QUEUE), connection=conn)
+    return Queue(queue_name(app), connection=conn)
+
+
+def queue_name(app: Flask) -> str:
+    """Return the RQ queue's name: config or environment ROUNDS_QUEUE, else matcher-rounds."""
+    return app.config.get("ROUNDS_QUEUE") or os.environ.get("ROUNDS_QUEUE") or DEFAULT_QUEUE
 
 
 def enqueue(round_id: int) -> bool:
