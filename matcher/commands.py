@@ -56,3 +56,6 @@ def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
     for command in (seed_demo_command, demo_logins_command, create_user_command):
         app.cli.add_command(command)
+    from matcher import gdpr_commands
+
+    gdpr_commands.register(app)

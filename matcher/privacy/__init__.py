@@ -1,0 +1,1 @@
+"""Privacy tools for coordinators and staff: a family's data export, consent withdrawal, erasure."""
