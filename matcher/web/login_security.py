@@ -132,9 +132,9 @@ def _forget_previous_request() -> None:
     """Start each request without a user cached in `g` by an earlier request.
 
     A deployed app gets a fresh `g` per request; tests that keep one app context open share
-    it, and Flask-Login would then serve one client's user to the next client.
+    it, and Flask-Login and Flask-WTF would hand one client's user or token to the next.
     """
-    for key in ("_login_user", "keep_other_sessions", "request_id"):
+    for key in ("_login_user", "csrf_token", "keep_other_sessions", "request_id"):
         g.pop(key, None)
 
 
