@@ -15,7 +15,9 @@ def town(app):
     coordinator = f.user(mun, "coordinator")
     club = f.club(mun, places=3)
     family = f.family(mun, children=2)
-    contact = f.contact_family(mun, status="approved", languages=["ar", "da"])
+    contact = f.contact_family(
+        mun, status="approved", languages=["ar", "da"], child_certificate_checked="2022-01-01"
+    )
     db.session.commit()
     return {
         "mun": mun,
