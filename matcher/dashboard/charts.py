@@ -7,7 +7,7 @@ such as `<script>` shows as text and never becomes markup.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-LABEL_CHARS = 26
+LABEL_CHARS = 30
 
 
 @dataclass
@@ -30,9 +30,9 @@ class Chart:
     id: str
     title: str
     bars: list[Bar] = field(default_factory=list)
-    width: int = 640
-    label_width: int = 190
-    text_width: int = 110
+    width: int = 680
+    label_width: int = 215
+    text_width: int = 165
     row: int = 30
 
     @property
@@ -58,7 +58,7 @@ def shorten(label: str, limit: int = LABEL_CHARS) -> str:
 
 
 def bar_chart(
-    chart_id: str, title: str, rows: Iterable[tuple[str, float, float, str]], width: int = 640
+    chart_id: str, title: str, rows: Iterable[tuple[str, float, float, str]], width: int = 680
 ) -> Chart:
     """Build a chart from (label, value, total, text) rows; bars share one scale."""
     rows = list(rows)

@@ -18,45 +18,37 @@ from matcher.web.i18n import current_language
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
-def _of(value: int, total: int) -> str:
-    share = format_percent(value / total) if total else "–"
-    return _("%(value)s of %(total)s (%(share)s)", value=value, total=total, share=share)
+def _goal(label: str, value: int, total: int) -> tuple[str, float, float, str]:
+    """Return a chart row for progress towards a goal: each bar is its own share of 100 %."""
+    share = value / total if total else 0.0
+    text = _(
+        "%(value)s of %(total)s (%(share)s)",
+        value=format_decimal(value),
+        total=format_decimal(total),
+        share=format_percent(share) if total else "–",
+    )
+    return label, share * 100, 100.0, text
 
 
 def charts(fig: dashboard.Figures) -> dict:
     """Build the dashboard's charts from its figures."""
     goals = [
-        (
-            _("Children with an activity"),
-            fig.children_with_activity,
-            fig.children,
-            _of(fig.children_with_activity, fig.children),
-        ),
-        (
+        _goal(_("Children with an activity"), fig.children_with_activity, fig.children),
+        _goal(
             _("Families with a contact family"),
             fig.families_with_contact,
             fig.families_wanting_contact,
-            _of(fig.families_with_contact, fig.families_wanting_contact),
         ),
     ]
     if fig.season_budget:
-        goals.append(
-            (
-                _("Subsidy spent"),
-                fig.subsidy_spent,
-                fig.season_budget,
-                _of(fig.subsidy_spent, fig.season_budget),
-            )
-        )
+        goals.append(_goal(_("Subsidy spent"), fig.subsidy_spent, fig.season_budget))
     top = max(fig.children_waiting.rounds, default=0)
     rounds = [
         (_("%(n)s or more", n=n) if n == top else str(n), count, 0, str(count))
         for n, count in fig.children_waiting.rounds.items()
     ]
     return {
-        "goals": bar_chart(
-            "goals", _("Towards the goals"), [(g[0], g[1], g[2], g[3]) for g in goals]
-        ),
+        "goals": bar_chart("goals", _("Towards the goals"), goals),
         "categories": bar_chart(
             "categories",
             _("Places used by category"),
