@@ -10,7 +10,7 @@ from flask_security import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from matcher.web import log_format
+from matcher.web import cpr, log_format
 
 log = logging.getLogger("matcher")
 SAFE_ID = re.compile(r"[A-Za-z0-9_.-]{1,40}")
@@ -53,6 +53,7 @@ def _record_denied(code: int) -> None:
 def init_app(app: Flask) -> None:
     """Install the error handlers, the request id and the safe log formatter."""
     log_format.install()
+    cpr.install()
 
     @app.before_request
     def assign_request_id():
@@ -68,6 +69,14 @@ def init_app(app: Flask) -> None:
         if exc.code in (403, 404):
             _record_denied(exc.code)
         return render_template("errors/error.html", code=exc.code, rid=request_id()), exc.code
+
+    @app.errorhandler(cpr.CprRefused)
+    def cpr_refused(exc: cpr.CprRefused):
+        from matcher.extensions import db
+
+        db.session.rollback()
+        log.warning("refused to store a CPR number in %s, request id %s", exc, request_id())
+        return render_template("errors/error.html", code=422, rid=request_id()), 422
 
     @app.errorhandler(StaleDataError)
     def stale(exc: StaleDataError):
