@@ -25,6 +25,7 @@ class Outcome:
     parts: int
     engines: dict[str, int]
     sib_key: np.ndarray
+    details: list[dict]
 
 
 def sibling_keys(rnd: Round, arcs: ChildArcs) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +68,7 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
     sib_key, sib_n = sibling_keys(rnd, arcs)
     parts = split(rnd, arcs, sib_key, sib_n)
     points = rnd.params.sibling_points
-    # Big parts first so the two workers finish together; results keep the part order.
+    # Two workers for two cores; CP-SAT and the flow release the GIL while they solve.
     with ThreadPoolExecutor(max_workers=2) as pool:
         results: list[PartResult] = list(pool.map(lambda p: solve_part(p, points, deadline), parts))
     chosen = np.zeros(len(arcs.child), np.int64)
@@ -83,6 +84,11 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
         parts=len(parts),
         engines=engines,
         sib_key=sib_key,
+        details=[
+            {"children": p.n_left, "engine": r.engine, "score": r.score, "bound": r.bound, **r.notes}
+            for p, r in zip(parts, results, strict=True)
+            if r.engine != "flow"
+        ],
     )
 
 

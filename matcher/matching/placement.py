@@ -104,27 +104,26 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
     # the gap down to the core's threshold, no arc outside it can help, and it is optimal.
     gap = lag.bound - SCALE * (big * placed + best_value)
     threshold = min(gap, SCALE * 16)
-    proven, sol_bound = False, None
+    final = bound
     while True:
         keep = np.flatnonzero((lag.rc <= threshold) | (best > 0))
+        complete = threshold >= gap  # the core holds every arc of any better solution
         sol = _solve_core(part, keep, best, placed, points, deadline)
         chosen = np.zeros(len(part.left), np.int64)
         chosen[keep] = sol.chosen
         if chosen.sum() == placed and value(chosen) > best_value:
             best, best_value = chosen, value(chosen)
+        if complete and sol.bound >= 0:
+            final = min(final, sol.bound)
         gap = lag.bound - SCALE * (big * placed + best_value)
-        if (sol.proven and gap <= threshold) or bound <= best_value:
-            proven = True
+        if (sol.proven and gap <= threshold) or final <= best_value:
+            final = best_value
             break
-        if threshold >= gap or time.monotonic() >= deadline:
-            sol_bound = sol.bound if sol.proven or threshold >= gap else None
+        if complete or time.monotonic() >= deadline:
             break
         threshold = max(gap, 4 * threshold) if sol.proven else gap
     notes["arcs_in_model"] = len(keep)
-    if proven:
-        return PartResult(best, True, best_value, best_value, "cp-sat", notes)
-    final = bound if sol_bound is None else min(bound, sol_bound)
-    return PartResult(best, False, best_value, max(final, best_value), "cp-sat", notes)
+    return PartResult(best, final <= best_value, best_value, max(final, best_value), "cp-sat", notes)
 
 
 def _solve_core(

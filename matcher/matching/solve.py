@@ -25,7 +25,7 @@ def solve_round(rnd: Round, time_limit: float = 60.0) -> dict[str, Any]:
         outcome, budget_bound = within_budget(rnd, arcs, outcome, deadline)
     pair_arcs = build_pair_arcs(rnd)
     paired = pair_families(rnd, pair_arcs)
-    extra = {"parts": outcome.parts, "engines": outcome.engines}
+    extra = {"parts": outcome.parts, "engines": outcome.engines, "hard_parts": outcome.details}
     return build_result(
         rnd,
         arcs,
