@@ -128,3 +128,21 @@ def test_a_stale_form_is_refused(app):
     db.session.commit()
     with pytest.raises(StaleEdit):
         followup.mark_ended(p, TODAY, "moved", version=loaded_version, today=TODAY)
+
+
+def test_the_next_rounds_input_sees_the_ended_placements_place_again(app):
+    from matcher.services.round_document import build_document, ref
+
+    mun, activity, family = world(places=1)
+    p = factories.accepted_match(mun, child=family.children[0], activity=activity)
+    db.session.commit()
+
+    def capacity() -> int:
+        doc = build_document(mun.id, TODAY, "children")
+        [entry] = [a for a in doc["activities"] if a["id"] == ref("activity", activity.id)]
+        return entry["capacity"]
+
+    assert capacity() == 0 == followup.free_places(activity)
+    followup.mark_ended(p, TODAY, "lost_interest", today=TODAY)
+    db.session.commit()
+    assert capacity() == 1 == followup.free_places(activity)
