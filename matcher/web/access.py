@@ -136,3 +136,22 @@ def get_scoped_or_404(model, record_id: int):
     if record is None or municipality_of(record) != current_user.municipality_id:
         abort(404)
     return record
+
+
+def matrix_markdown(app: Flask) -> str:
+    """Return the endpoint x role table of docs/security.md, read from the live route map."""
+    lines = [
+        "| endpoint | URL | methods | staff | coordinator | club contact | anonymous |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        methods = ", ".join(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}))
+        if is_public(rule.endpoint):
+            cells = ["yes"] * 4
+        else:
+            roles = allowed_roles(rule.endpoint, app) or ()
+            cells = ["yes" if r in roles else "**403**" for r in ROLES] + ["log-in"]
+        lines.append(
+            f"| `{rule.endpoint}` | `{rule.rule}` | {methods} | " + " | ".join(cells) + " |"
+        )
+    return "\n".join(lines)
