@@ -118,8 +118,6 @@ def within_budget(
     score = best_v - big * placed
     bound = score if proven else max(score, best_ub // (2 * _K) - big * placed)
     return (
-        Outcome(
-            np.flatnonzero(best_x), proven, score, bound, outcome.parts, {engine: 1}, key, []
-        ),
+        Outcome(np.flatnonzero(best_x), proven, score, bound, outcome.parts, {engine: 1}, key, []),
         True,
     )

@@ -85,7 +85,13 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
         engines=engines,
         sib_key=sib_key,
         details=[
-            {"children": p.n_left, "engine": r.engine, "score": r.score, "bound": r.bound, **r.notes}
+            {
+                "children": p.n_left,
+                "engine": r.engine,
+                "score": r.score,
+                "bound": r.bound,
+                **r.notes,
+            }
             for p, r in zip(parts, results, strict=True)
             if r.engine != "flow"
         ],

@@ -90,8 +90,9 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
             break
         best, best_value = cand, value(cand)
     target = SCALE * (big * placed + best_value + 1)
-    lag = relax(part.n_left, part.cap, part.left, part.right, w, part.sib_key, points, target,
-                deadline)
+    lag = relax(
+        part.n_left, part.cap, part.left, part.right, w, part.sib_key, points, target, deadline
+    )
     for cand in lag.candidates:
         if cand.sum() == placed and value(cand) > best_value:
             best, best_value = cand, value(cand)
@@ -123,7 +124,9 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
             break
         threshold = max(gap, 4 * threshold) if sol.proven else gap
     notes["arcs_in_model"] = len(keep)
-    return PartResult(best, final <= best_value, best_value, max(final, best_value), "cp-sat", notes)
+    return PartResult(
+        best, final <= best_value, best_value, max(final, best_value), "cp-sat", notes
+    )
 
 
 def _solve_core(

@@ -1,0 +1,45 @@
+"""`matcher solve`: exit codes, the one-line error, the output file."""
+
+import json
+import subprocess
+import sys
+
+from matcher.matching.cli import main
+
+from .rounds import activity, child, round_doc
+
+
+def test_solve_writes_the_result_to_the_output_file(tmp_path):
+    src, out = tmp_path / "round.json", tmp_path / "result.json"
+    src.write_text(json.dumps(round_doc([child()], [activity()])))
+    assert main(["solve", str(src), "-o", str(out), "--time-limit", "5"]) == 0
+    assert json.loads(out.read_text())["stats"]["placed"] == 1
+
+
+def test_solve_prints_to_stdout_without_output_file(tmp_path, capsys):
+    src = tmp_path / "round.json"
+    src.write_text(json.dumps(round_doc([child()], [activity()])))
+    assert main(["solve", str(src)]) == 0
+    assert json.loads(capsys.readouterr().out)["format"] == "matcher-result/1"
+
+
+def test_invalid_document_exits_2_with_one_line_and_no_traceback(tmp_path):
+    doc = round_doc([child(), child("c2", birth_date="2016-13-01")])
+    src = tmp_path / "round.json"
+    src.write_text(json.dumps(doc))
+    run = subprocess.run(
+        [sys.executable, "-m", "matcher.matching.cli", "solve", str(src)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2
+    assert run.stderr == "error: children[1].birth_date: not a date\n"
+    assert run.stdout == ""
+
+
+def test_unreadable_file_exits_2(tmp_path, capsys):
+    assert main(["solve", str(tmp_path / "missing.json")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert main(["solve", str(broken)]) == 2

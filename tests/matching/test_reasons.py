@@ -1,0 +1,44 @@
+"""Every left-out child or family carries a reason a coordinator can act on."""
+
+from .rounds import activity, child, contact, family, north, reasons, round_doc, solved
+
+
+def test_child_who_lost_to_others_is_left_out_for_capacity():
+    kids = [child("c1", rounds_waited=2), child("c2")]
+    result = solved(round_doc(kids, [activity()]))
+    assert reasons(result) == {"c2": "capacity"}
+    assert result["unplaced"][0]["detail"] == {"options": 1}
+
+
+def test_the_first_rule_that_empties_the_options_is_named():
+    # football exists but is for older children and too far: the age range is named first.
+    doc = round_doc([child()], [activity(min_age=15, max_age=17, location=north(50))])
+    assert reasons(solved(doc)) == {"c1": "no_activity_in_age_range"}
+
+
+def test_out_of_reach_names_the_nearest_activity_and_its_distance():
+    doc = round_doc([child(max_distance_km=5)], [activity(location=north(12))])
+    result = solved(doc)
+    detail = result["unplaced"][0]["detail"]
+    assert result["unplaced"][0]["reason"] == "no_activity_within_reach"
+    assert detail["nearest_activity"] == "a1" and round(detail["nearest_km"]) == 12
+
+
+def test_family_without_any_contact_family_in_reach():
+    doc = round_doc(families=[family()], contacts=[contact(location=north(30))])
+    result = solved(doc)
+    assert reasons(result) == {"f1": "no_contact_family_within_reach"}
+
+
+def test_family_left_out_for_capacity():
+    fams = [family("f1", rounds_waited=1), family("f2")]
+    result = solved(round_doc(families=fams, contacts=[contact()]))
+    assert reasons(result) == {"f2": "capacity"}
+
+
+def test_placement_why_breaks_the_score_down():
+    result = solved(round_doc([child(rounds_waited=2)], [activity(location=north(2.6))]))
+    why = result["placements"][0]["why"]
+    assert why["wish_points"] + why["waiting_points"] - why["distance_penalty"] == 115
+    assert result["placements"][0]["score"] == 115
+    assert why["km"] == 2.6 and why["wish"] == "football"
