@@ -51,7 +51,7 @@ def test_the_policy_forbids_inline_script_framing_plugins_and_base_tags():
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
-SCRIPT_BODY = re.compile(r"<script\b[^>]*>(.+?)</script>", re.I | re.S)
+SCRIPT_BODY = re.compile(r"<script\b[^>]*>(.*?)</script>", re.I | re.S)
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 STYLE_ATTR = re.compile(r"<[^>]*\sstyle\s*=", re.I)
 
@@ -134,3 +134,12 @@ class TestWithCsrfOn:
                 if r.changed_tables(before, r.snapshot()):
                     wrong.append(f"{method} {url} changed the database")
         assert not wrong, wrong
+
+
+def test_the_template_scanner_catches_each_kind_of_inline_code():
+    assert INLINE_SCRIPT.search("<script>alert(1)</script>")
+    assert any(b.strip() for b in SCRIPT_BODY.findall('<script src="a.js">x()</script>'))
+    assert not any(b.strip() for b in SCRIPT_BODY.findall('<script src="a.js"></script>'))
+    assert HANDLER.search('<button class="b" onclick="go()">')
+    assert STYLE_ATTR.search('<div style="color: red">')
+    assert not HANDLER.search('<a href="/x" data-bs-toggle="on">')
