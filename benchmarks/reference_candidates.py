@@ -9,6 +9,7 @@ the spec's haversine form, so the reference agrees with the spec to the bit.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -145,3 +146,77 @@ def child_arcs(doc: dict, p: dict) -> ChildArcs:
     return ChildArcs(
         ci, ai, score[order], club_of[ai] if len(ai) else ai, fee[ai] if len(ai) else km
     )
+
+
+@dataclass
+class PairArcs:
+    """Candidate (family, contact family) pairs with their scores."""
+
+    family: np.ndarray
+    contact: np.ndarray
+    score: np.ndarray
+
+
+def _mask(items: list[str], vocab: dict[str, int]) -> int:
+    return sum(1 << vocab.setdefault(x, len(vocab)) for x in set(items))
+
+
+def _bits(positions: Iterable[int]) -> int:
+    """An int with exactly these bits set (a set of small non-negative ints)."""
+    out = 0
+    for b in positions:
+        out |= 1 << b
+    return out
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    return np.array([bin(v).count("1") for v in x.tolist()], np.int64)
+
+
+def pair_arcs(doc: dict, p: dict) -> PairArcs:
+    """Enumerate every pairing the hard rules allow, with its score."""
+    fams, cons = doc.get("families") or [], doc.get("contact_families") or []
+    day = date.fromisoformat(doc["round_date"])
+    reach = np.array([k["max_distance_km"] for k in cons], float)
+    ki, fi, km = within(cons, reach, fams, p["distance_penalty_per_km"])
+    f_ages = [[age(b, day) for b in f.get("children_birth_dates") or []] for f in fams]
+    k_ages = [[age(b, day) for b in k.get("children_birth_dates") or []] for k in cons]
+    young = np.array([any(a < 15 for a in ages) for ages in f_ages], bool)
+    cert = np.array([bool(k.get("child_certificate", False)) for k in cons], bool)
+    ok = ~young[fi] | cert[ki]
+    ids = {k["id"]: j for j, k in enumerate(cons)}
+    declined = {
+        (i, ids[x])
+        for i, f in enumerate(fams)
+        for x in f.get("excluded_contact_families") or []
+        if x in ids
+    }
+    if declined:
+        pairs = zip(fi.tolist(), ki.tolist(), strict=True)
+        ok &= np.fromiter((pair not in declined for pair in pairs), bool, len(fi))
+    fi, ki, km = fi[ok], ki[ok], km[ok]
+    langs: dict[str, int] = {}
+    fl = np.array([_mask(f.get("languages") or [], langs) for f in fams], object)
+    kl = np.array([_mask(k.get("languages") or [], langs) for k in cons], object)
+    interests: dict[str, int] = {}
+    fn = np.array([_mask(f.get("interests") or [], interests) for f in fams], object)
+    kn = np.array([_mask(k.get("interests") or [], interests) for k in cons], object)
+    # ages within 2 years: spread each family's ages over +-2 and intersect (Python ints as sets,
+    # shifted so that even a birth date after the round date gives a non-negative bit)
+    off = 2 - min([0] + [a for ages in f_ages + k_ages for a in ages])
+    fa = [_bits(a + off + d for a in ages for d in range(-2, 3)) for ages in f_ages]
+    ka = [_bits(a + off for a in ages) for ages in k_ages]
+    fa, ka = np.array(fa, object), np.array(ka, object)
+    lang = (fl[fi] & kl[ki]) != 0
+    ages_ok = (fa[fi] & ka[ki]) != 0
+    shared = _popcount(fn[fi] & kn[ki])
+    waited = np.array([f.get("rounds_waited", 0) for f in fams], np.int64)
+    score = (
+        p["language_points"] * lang.astype(np.int64)
+        + p["children_age_points"] * ages_ok.astype(np.int64)
+        + np.minimum(p["interest_points"] * shared, p["interest_points_cap"])
+        + p["waiting_points"] * waited[fi]
+        - _penalty(p["distance_penalty_per_km"], km)
+    )
+    order = np.lexsort((ki, fi))
+    return PairArcs(fi[order], ki[order], score[order])
