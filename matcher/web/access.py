@@ -122,9 +122,11 @@ def municipality_of(record) -> int | None:
     for attr in ("municipality_id",):
         if hasattr(record, attr):
             return getattr(record, attr)
-    for parent in ("family", "club", "round"):
-        if hasattr(record, parent):
-            return municipality_of(getattr(record, parent))
+    # A placement proposal has no family but a round: follow the first parent that is set.
+    for parent in ("round", "family", "club"):
+        linked = getattr(record, parent, None)
+        if linked is not None:
+            return municipality_of(linked)
     return None
 
 
