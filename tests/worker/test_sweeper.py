@@ -82,9 +82,11 @@ def test_killed_worker_leaves_no_proposals_and_the_sweeper_fails_its_round(app, 
     script.write_text(WORKER)
     proc = spawn([str(script)], worker_env(app))
     try:
-        wait_for(lambda: _round(rnd.id).progress >= 0.3)  # the solver process is at work
+        wait_for(lambda: _round(rnd.id).progress >= 0.3 or proc.poll() is not None)
+        assert proc.poll() is None, proc.stdout.read().decode()  # the solver process is at work
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
     assert _round(rnd.id).status == "running"
     assert _proposals() == 0
