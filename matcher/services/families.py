@@ -70,20 +70,21 @@ def coordinators_of(municipality_id: int) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def _current_placement(child_id_col):
-    """An EXISTS clause: the child has an accepted, not ended placement."""
-    return exists().where(
-        Proposal.child_id == child_id_col,
+def _placed_children():
+    """The ids of children with an accepted, not ended placement (an uncorrelated subquery:
+    computed once per query, not once per row)."""
+    return select(Proposal.child_id).where(
+        Proposal.child_id.is_not(None),
         Proposal.kind == "placement",
         Proposal.status == "accepted",
         Proposal.ended_on.is_(None),
     )
 
 
-def _active_pairing(family_id_col):
-    """An EXISTS clause: the family has an accepted, not ended contact-family pairing."""
-    return exists().where(
-        Proposal.family_id == family_id_col,
+def _paired_families():
+    """The ids of families with an accepted, not ended contact-family pairing."""
+    return select(Proposal.family_id).where(
+        Proposal.family_id.is_not(None),
         Proposal.kind == "pairing",
         Proposal.status == "accepted",
         Proposal.ended_on.is_(None),
@@ -99,10 +100,12 @@ def search(municipality_id: int, user_id: int, filters: FamilyFilters) -> Select
             or_(func.lower(Family.name).like(like), func.lower(Family.reference).like(like))
         )
     if filters.waiting:
-        stmt = stmt.where(Family.wants_contact_family.is_(True), ~_active_pairing(Family.id))
+        stmt = stmt.where(
+            Family.wants_contact_family.is_(True), Family.id.not_in(_paired_families())
+        )
     if filters.without_activity:
         stmt = stmt.where(
-            exists().where(Child.family_id == Family.id, ~_current_placement(Child.id))
+            Family.id.in_(select(Child.family_id).where(Child.id.not_in(_placed_children())))
         )
     if filters.arrived_from:
         stmt = stmt.where(Family.arrival_date >= filters.arrived_from)
@@ -135,24 +138,29 @@ def stats_for(family_ids: list[int]) -> dict[int, FamilyStats]:
     stats = {fid: FamilyStats() for fid in family_ids}
     if not family_ids:
         return stats
-    no_activity = case((~_current_placement(Child.id), 1), else_=0)
-    rows = db.session.execute(
-        select(Child.family_id, func.count(Child.id), func.sum(no_activity))
-        .where(Child.family_id.in_(family_ids))
-        .group_by(Child.family_id)
-    )
-    for fid, total, without in rows:
-        stats[fid].children, stats[fid].without_activity = total, int(without or 0)
-    paired = db.session.scalars(
-        select(Proposal.family_id).where(
-            Proposal.family_id.in_(family_ids),
-            Proposal.kind == "pairing",
-            Proposal.status == "accepted",
-            Proposal.ended_on.is_(None),
+    children = db.session.execute(
+        select(Child.id, Child.family_id).where(Child.family_id.in_(family_ids))
+    ).all()
+    # Proposals are read by child or family id and filtered here, so the only index the planner
+    # can use is the id's own (a status index would mean reading every accepted proposal).
+    placed = set()
+    for child_id, kind, status, ended_on in db.session.execute(
+        select(Proposal.child_id, Proposal.kind, Proposal.status, Proposal.ended_on).where(
+            Proposal.child_id.in_(select(Child.id).where(Child.family_id.in_(family_ids)))
         )
-    )
-    for fid in paired:
-        stats[fid].paired = True
+    ):
+        if kind == "placement" and status == "accepted" and ended_on is None:
+            placed.add(child_id)
+    for child_id, fid in children:
+        stats[fid].children += 1
+        stats[fid].without_activity += child_id not in placed
+    for fid, kind, status, ended_on in db.session.execute(
+        select(Proposal.family_id, Proposal.kind, Proposal.status, Proposal.ended_on).where(
+            Proposal.family_id.in_(family_ids)
+        )
+    ):
+        if kind == "pairing" and status == "accepted" and ended_on is None:
+            stats[fid].paired = True
     return stats
 
 
@@ -352,10 +360,10 @@ def waiting_count(municipality_id: int, user_id: int) -> dict[str, int]:
     )
     waiting = db.session.scalar(
         select(func.count(Family.id)).where(
-            own, Family.wants_contact_family.is_(True), ~_active_pairing(Family.id)
+            own, Family.wants_contact_family.is_(True), Family.id.not_in(_paired_families())
         )
     )
     children = db.session.scalar(
-        select(func.count(Child.id)).join(Family).where(own, ~_current_placement(Child.id))
+        select(func.count(Child.id)).join(Family).where(own, Child.id.not_in(_placed_children()))
     )
     return {"waiting": waiting or 0, "children_without_activity": children or 0}
