@@ -115,7 +115,7 @@ def _family_with_everything(mun, coordinator, activity):
         OutboxMessage(
             to="club@example.dk",
             subject=f"Nyt barn: {S['child1']}",
-            body=f"Familien {S['name']} ({S['reference']}), barnet {S['child1']}. Hilsen Koordinator",
+            body=f"Familien {S['name']} ({S['reference']}), barnet {S['child1']}. Hilsen",
         )
     )
     audit.record("view", fam, actor=coordinator, note=S["audit"])
