@@ -51,7 +51,11 @@ def from_environment(instance_path: Path) -> dict:
         "SECURITY_TOTP_SECRETS": {
             "1": env.get("TOTP_SECRET") or _instance_secret(instance_path, "totp_secret")
         },
+        "SECURITY_EMAIL_SENDER": env.get("MAIL_FROM", "matcher@localhost"),
         "MATCHER_IDLE_MINUTES": int(env.get("MATCHER_IDLE_MINUTES", "30")),
+        "RETENTION_MONTHS_AFTER_INTEGRATION": int(
+            env.get("RETENTION_MONTHS_AFTER_INTEGRATION", "12")
+        ),
         "MATCHER_LOGIN_ACCOUNT_LIMIT": env.get("MATCHER_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes"),
         "MATCHER_LOGIN_ADDRESS_LIMIT": env.get("MATCHER_LOGIN_ADDRESS_LIMIT", "50 per 15 minutes"),
     }
@@ -100,7 +104,6 @@ DEFAULTS = {
     "SECURITY_RESET_PASSWORD_WITHIN": timedelta(hours=2),
     "SECURITY_RESET_URL": "/reset",
     "SECURITY_SEND_PASSWORD_RESET_NOTICE_EMAIL": True,
-    "SECURITY_EMAIL_SENDER": "matcher@localhost",
     "SECURITY_TWO_FACTOR": True,
     "SECURITY_TWO_FACTOR_REQUIRED": False,
     "SECURITY_TWO_FACTOR_ENABLED_METHODS": ["authenticator"],

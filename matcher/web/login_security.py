@@ -25,7 +25,9 @@ from matcher.services import audit
 log = logging.getLogger("matcher.security")
 
 # Endpoints whose failed POSTs count, and which answer 429 once a limit is reached.
-THROTTLED = {"security.login", "security.two_factor_token_validation"}
+THROTTLED = {"security.login", "security.two_factor_token_validation", "security.verify"}
+# Of those, the ones that show their form again (200) after a wrong password or code.
+COUNTED_AFTER = {"security.two_factor_token_validation", "security.verify"}
 # Refresh the idle clock at most this often, so the session cookie is not re-sent every request.
 SEEN_RESOLUTION = 30
 
@@ -39,6 +41,8 @@ def _account_key() -> str:
     """Return what identifies the targeted account: the typed e-mail, or the pending 2FA user."""
     if request.endpoint == "security.two_factor_token_validation":
         return "tf:" + str(session.get("tf_user_id", ""))
+    if current_user.is_authenticated:  # re-authentication of a logged-in user
+        return current_user.email
     return (request.form.get("email") or "").strip().lower()[:255]
 
 
@@ -71,10 +75,10 @@ def _refuse_when_limited():
 
 
 def _count_failed_codes(response):
-    """A two-factor code form shown again after a POST means the code was wrong."""
+    """A code or re-authentication form shown again after a POST means it was wrong."""
     if (
         request.method == "POST"
-        and request.endpoint == "security.two_factor_token_validation"
+        and request.endpoint in COUNTED_AFTER
         and response.status_code == 200
         and _limiting()
     ):

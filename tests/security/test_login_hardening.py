@@ -248,3 +248,10 @@ def test_a_replayed_two_factor_code_is_refused(client, people):
     f.login(other, "staff@example.dk")
     assert other.post("/tf-validate", data={"code": code}).status_code == 200
     assert other.get("/staff/").status_code == 302
+
+
+def test_re_authentication_is_rate_limited_too(client, people):
+    f.login(client, "staff@example.dk")
+    for _ in range(10):
+        assert client.post("/verify", data={"password": "not the password"}).status_code == 200
+    assert client.post("/verify", data={"password": f.PASSWORD}).status_code == 429
