@@ -39,7 +39,7 @@ run: install translations
 	$(BIN)/flask seed-demo
 	$(BIN)/flask demo-logins
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	ROUNDS_INLINE_WORKER=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Chromium for the browser tests, from Debian's packages (never a browser download).
 chromium:

@@ -67,36 +67,29 @@ def _init_extensions(app: Flask) -> None:
     login_security.init_app(app)
 
 
+# One blueprint per audience, registered by name; each package's `views.bp`.
+BLUEPRINTS = (
+    "auth",  # start pages, language switch
+    "signup",  # the public contact-family sign-up
+    "coordinators",  # refugee families and children
+    "volunteers",  # contact families
+    "clubs",  # the club portal
+    "clubadmin",  # staff and coordinators manage clubs
+    "staff",  # staff start page
+    "rounds",  # matching rounds
+    "matches",  # follow-up of accepted matches
+    "dashboard",  # figures
+    "privacy",  # GDPR export, consent withdrawal, erasure
+    "audit",  # the audit log
+)
+
+
 def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per audience."""
-    from matcher.auth.views import bp as auth_bp
-    from matcher.clubs.views import bp as clubs_bp
-    from matcher.coordinators.views import bp as coordinators_bp
-    from matcher.signup.views import bp as signup_bp
-    from matcher.staff.views import bp as staff_bp
+    from importlib import import_module
 
-    for bp in (auth_bp, coordinators_bp, clubs_bp, signup_bp, staff_bp):
-        app.register_blueprint(bp)
-    from matcher.volunteers.views import bp as volunteers_bp
-
-    app.register_blueprint(volunteers_bp)
-    from matcher.clubadmin.views import bp as clubadmin_bp
-
-    app.register_blueprint(clubadmin_bp)
-    from matcher.audit.views import bp as audit_bp
-
-    app.register_blueprint(audit_bp)
-    from matcher.rounds.views import bp as rounds_bp
-
-    app.register_blueprint(rounds_bp)
-    from matcher.dashboard.views import bp as dashboard_bp
-    from matcher.matches.views import bp as matches_bp
-
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(matches_bp)
-    from matcher.privacy.views import bp as privacy_bp
-
-    app.register_blueprint(privacy_bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f"matcher.{name}.views").bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -29,7 +29,8 @@ def _pg_url(worker: str) -> str:
 @pytest.fixture(scope="session")
 def worker_id_safe(request) -> str:
     """Return the xdist worker id (or "main"), safe for a schema name."""
-    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+    # The process id keeps two test runs on one PostgreSQL server out of each other's way.
+    return f'{getattr(request.config, "workerinput", {}).get("workerid", "main")}_{os.getpid()}'
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

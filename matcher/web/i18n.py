@@ -1,6 +1,6 @@
 """Danish first, English on a switch."""
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_babel import get_locale
 
 # Flask-Security ships its Danish catalogue as da_DK; gettext finds our own `da` under da_DK too.
@@ -8,7 +8,10 @@ LOCALES = {"da": "da_DK", "en": "en"}
 
 
 def select_locale() -> str:
-    """Pick the locale chosen with the language switch, Danish by default."""
+    """Pick the locale chosen with the language switch; Danish by default and outside requests
+    (workers, CLI, e-mails)."""
+    if not has_request_context():
+        return "da_DK"
     return LOCALES.get(session.get("lang", "da"), "da_DK")
 
 
