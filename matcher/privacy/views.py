@@ -54,6 +54,8 @@ def withdraw(family_id: int):
         db.session.commit()
         flash(_("The consent withdrawal is recorded and the family is anonymised."), "success")
         return redirect(url_for("privacy.family", family_id=fam.id))
+    audit.record("view", fam)
+    audit.commit_pending()
     return render_template("privacy/withdraw.html", family=fam, form=form)
 
 
@@ -68,4 +70,6 @@ def erase(family_id: int):
         db.session.commit()
         flash(_("The family and its children are anonymised."), "success")
         return redirect(url_for("privacy.family", family_id=fam.id))
+    audit.record("view", fam)
+    audit.commit_pending()
     return render_template("privacy/erase.html", family=fam, form=form)
