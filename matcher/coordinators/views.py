@@ -41,6 +41,12 @@ def family_form(record: Family | None = None) -> FamilyForm:
         form = FamilyForm.for_record(record)
     languages = db.session.scalars(select(Language).order_by(Language.name_da)).all()
     coordinators_ = families.coordinators_of(current_user.municipality_id)
+    if record is not None:
+        # Someone who has since left the coordinator role stays choosable on their own families,
+        # so editing another field does not fail on them.
+        for person in (record.coordinator, record.backup_coordinator):
+            if person is not None and person not in coordinators_:
+                coordinators_.append(person)
     form.set_choices(languages, coordinators_, current_language())
     return form
 
@@ -176,6 +182,9 @@ def edit(family_id: int):
             return render_template("coordinators/edit.html", form=form, family=family), 400
         flash(_("The family is saved."), "success")
         return redirect(url_for("coordinators.show", family_id=family.id))
+    if request.method == "GET":  # the form shows the record, so opening it is a view
+        audit.record("view", family, page="edit")
+        audit.commit_pending()
     code = 400 if request.method == "POST" else 200
     return render_template("coordinators/edit.html", form=form, family=family), code
 
