@@ -16,10 +16,11 @@ COORDINATOR = ("koordinator@sohoj.example.dk", "demo-koordinator-2026")
 
 def in_english(page) -> None:
     """Switch the site to English (the menu is folded away on a phone)."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    page.click("button[name=lang][value=en]")
+    page.wait_for_load_state("load")  # the stylesheet decides whether the menu is folded
+    switch = page.locator("button[name=lang][value=en]")
+    if not switch.is_visible():
+        page.locator(".navbar-toggler").click()
+    switch.click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
