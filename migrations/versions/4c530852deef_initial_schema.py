@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c7b761827aec
+Revision ID: 4c530852deef
 Revises: 
-Create Date: 2026-11-23 12:22:10.923612
+Create Date: 2026-11-23 13:07:19.485187
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c7b761827aec'
+revision = '4c530852deef'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -35,6 +35,8 @@ def upgrade():
     sa.Column('code', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('contact_email', sa.String(length=255), nullable=True),
+    sa.Column('season_budget', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_municipality')),
     sa.UniqueConstraint('code', name=op.f('uq_municipality_code'))
     )
@@ -71,11 +73,13 @@ def upgrade():
     sa.Column('email', sa.String(length=255), nullable=False),
     sa.Column('phone', sa.String(length=40), nullable=False),
     sa.Column('contact_name', sa.String(length=120), nullable=False),
+    sa.Column('create_token', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_club_municipality_id_municipality')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_club'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_club')),
+    sa.UniqueConstraint('create_token', name=op.f('uq_club_create_token'))
     )
     with op.batch_alter_table('club', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_club_municipality_id'), ['municipality_id'], unique=False)
@@ -97,12 +101,14 @@ def upgrade():
     sa.Column('places', sa.Integer(), nullable=False),
     sa.Column('fee', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('create_token', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['category_code'], ['category.code'], name=op.f('fk_activity_category_code_category')),
     sa.ForeignKeyConstraint(['club_id'], ['club.id'], name=op.f('fk_activity_club_id_club'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity')),
+    sa.UniqueConstraint('create_token', name=op.f('uq_activity_create_token'))
     )
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_activity_category_code'), ['category_code'], unique=False)
@@ -124,6 +130,7 @@ def upgrade():
     sa.Column('tf_primary_method', sa.String(length=64), nullable=True),
     sa.Column('tf_totp_secret', sa.String(length=255), nullable=True),
     sa.Column('tf_phone_number', sa.String(length=128), nullable=True),
+    sa.Column('tf_totp_last_counter', sa.Integer(), nullable=True),
     sa.Column('municipality_id', sa.Integer(), nullable=False),
     sa.Column('club_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -182,12 +189,14 @@ def upgrade():
     sa.Column('consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('signup_token', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], name=op.f('fk_contact_family_approved_by_id_user')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_contact_family_municipality_id_municipality')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_family'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_family')),
+    sa.UniqueConstraint('signup_token', name=op.f('uq_contact_family_signup_token'))
     )
     with op.batch_alter_table('contact_family', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_family_municipality_id'), ['municipality_id'], unique=False)
@@ -217,6 +226,7 @@ def upgrade():
     sa.Column('wants_contact_family', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('create_token', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -224,10 +234,13 @@ def upgrade():
     sa.ForeignKeyConstraint(['consent_recorded_by_id'], ['user.id'], name=op.f('fk_family_consent_recorded_by_id_user')),
     sa.ForeignKeyConstraint(['coordinator_id'], ['user.id'], name=op.f('fk_family_coordinator_id_user')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_family_municipality_id_municipality')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_family'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_family')),
+    sa.UniqueConstraint('create_token', name=op.f('uq_family_create_token')),
+    sa.UniqueConstraint('municipality_id', 'reference', name=op.f('uq_family_municipality_id'))
     )
     with op.batch_alter_table('family', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_family_arrival_date'), ['arrival_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_family_backup_coordinator_id'), ['backup_coordinator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_family_coordinator_id'), ['coordinator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_family_municipality_id'), ['municipality_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_family_name'), ['name'], unique=False)
@@ -251,6 +264,7 @@ def upgrade():
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('worker', sa.String(length=120), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_round_municipality_id_municipality')),
@@ -278,11 +292,13 @@ def upgrade():
     sa.Column('wishes', sa.JSON(), nullable=False),
     sa.Column('available_days', sa.JSON(), nullable=False),
     sa.Column('max_distance_km', sa.Float(), nullable=False),
+    sa.Column('create_token', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['family_id'], ['family.id'], name=op.f('fk_child_family_id_family'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_child'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_child')),
+    sa.UniqueConstraint('create_token', name=op.f('uq_child_create_token'))
     )
     with op.batch_alter_table('child', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_child_family_id'), ['family_id'], unique=False)
@@ -375,6 +391,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_family_name'))
         batch_op.drop_index(batch_op.f('ix_family_municipality_id'))
         batch_op.drop_index(batch_op.f('ix_family_coordinator_id'))
+        batch_op.drop_index(batch_op.f('ix_family_backup_coordinator_id'))
         batch_op.drop_index(batch_op.f('ix_family_arrival_date'))
 
     op.drop_table('family')
