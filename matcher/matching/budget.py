@@ -1,5 +1,5 @@
 """Keeping the fees within the subsidy budget: a Lagrangian price on the fee over repeated
-flow solves gives a strong primal and a bound; hinted CP-SAT on the arcs that survive
+flow solves gives a strong primal and a bound; an LP-based MIP (HiGHS) on the arcs that survive
 reduced-cost fixing closes the gap where time allows."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from .children import Outcome
 from .document import Round
 from .flow import dual_prices, max_weight_matching
 from .placement import Part, fold_weight, sibling_bonus
-from .placement_model import PlacementInstance, PlacementModel
+from .placement_mip import PlacementMip
+from .placement_model import PlacementInstance
 
 _K = 1000  # price resolution: lambda is in 1/K of a weight unit per øre
 
@@ -105,7 +106,7 @@ def within_budget(
             big,
             points,
         )
-        sol = PlacementModel(inst).solve(best_x[keep], deadline - time.monotonic())
+        sol = PlacementMip(inst).solve(best_x[keep], deadline - time.monotonic())
         cand = np.zeros(len(arcs.child), np.int64)
         cand[keep] = sol.chosen
         if int((fee * cand).sum()) <= budget and value(cand) >= best_v:
@@ -113,7 +114,7 @@ def within_budget(
         proven = sol.proven
         if sol.bound >= 0:
             best_ub = min(best_ub, 2 * _K * sol.bound + 2 * _K - 1)
-        engine = "lagrangian-flow+cp-sat"
+        engine = "lagrangian-flow+mip"
         placed = int(best_x.sum())
     score = best_v - big * placed
     bound = score if proven else max(score, best_ub // (2 * _K) - big * placed)

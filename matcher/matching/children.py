@@ -68,9 +68,17 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
     sib_key, sib_n = sibling_keys(rnd, arcs)
     parts = split(rnd, arcs, sib_key, sib_n)
     points = rnd.params.sibling_points
-    # Two workers for two cores; CP-SAT and the flow release the GIL while they solve.
+    # Two workers for two cores (the flow and HiGHS release the GIL while they solve). Each part
+    # may use its share of the time, by size, so one hard part cannot starve the others.
+    total = max(sum(len(p.left) for p in parts), 1)
+    window = max(deadline - time.monotonic(), 0.0)
+
+    def run(part: Part) -> PartResult:
+        share = 2 * window * len(part.left) / total
+        return solve_part(part, points, min(deadline, time.monotonic() + share))
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results: list[PartResult] = list(pool.map(lambda p: solve_part(p, points, deadline), parts))
+        results: list[PartResult] = list(pool.map(run, parts))
     chosen = np.zeros(len(arcs.child), np.int64)
     engines: dict[str, int] = {}
     for part, res in zip(parts, results, strict=True):
@@ -96,8 +104,3 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
             if r.engine != "flow"
         ],
     )
-
-
-def remaining(deadline: float) -> float:
-    """Return the seconds left before the deadline."""
-    return deadline - time.monotonic()

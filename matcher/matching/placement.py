@@ -1,5 +1,5 @@
 """Placing children: a min-cost flow per independent part, refined exactly where siblings
-couple children (sibling-optimistic flow bound, reduced-cost fixing, hinted CP-SAT)."""
+couple children (Lagrangian flow bound, reduced-cost fixing, an LP-based MIP on the core)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .flow import max_weight_matching
-from .placement_model import PlacementInstance, PlacementModel
+from .placement_mip import PlacementMip
+from .placement_model import PlacementInstance
 from .siblings import SCALE, relax
 
 
@@ -122,10 +123,10 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
             break
         if complete or time.monotonic() >= deadline:
             break
-        threshold = max(gap, 4 * threshold) if sol.proven else gap
+        threshold = min(gap, 4 * threshold) if sol.proven else gap
     notes["arcs_in_model"] = len(keep)
     return PartResult(
-        best, final <= best_value, best_value, max(final, best_value), "cp-sat", notes
+        best, final <= best_value, best_value, max(final, best_value), "flow+mip", notes
     )
 
 
@@ -145,4 +146,4 @@ def _solve_core(
         weight_per_child=0,
         sibling_points=points,
     )
-    return PlacementModel(inst).solve(hint[keep], deadline - time.monotonic())
+    return PlacementMip(inst).solve(hint[keep], deadline - time.monotonic())
