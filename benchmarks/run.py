@@ -1,0 +1,172 @@
+"""The benchmark table: the solver, first-come-first-served and the HiGHS MILP on the same rounds.
+
+`python -m benchmarks.run [--sizes 1000,10000,20000,50000] [--milp-cap 300] [--seed 1]`
+Every method runs in a fresh process (wall time includes the process start; peak memory is that
+process's max RSS); every result is checked by `matcher.matching.checker.violations`. Generated
+rounds are kept in benchmarks/out/ (git-ignored). The table goes to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.generate import generate_round
+from matcher.matching.checker import violations
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+HEADER = (
+    "| round | method | status | placed | score | paired | pair score | wall s | peak MiB "
+    "| rule breaks |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def run_process(cmd: list[str], cap: float) -> tuple[float, float, bool]:
+    """Run `cmd`; return (wall seconds, peak MiB, finished) with a kill after `cap` seconds."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() - started > cap:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, status, usage = os.wait4(proc.pid, 0)
+            return time.monotonic() - started, usage.ru_maxrss / 1024, False
+        time.sleep(0.02)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    ok = proc.returncode == 0
+    return time.monotonic() - started, usage.ru_maxrss / 1024, ok
+
+
+def measure(method: str, doc_path: Path, doc: dict, cap: float, limit: float) -> dict:
+    """One row: run `method` on the round in a fresh process and check its answer."""
+    out = OUT / f"{doc_path.stem}.{method}.json"
+    out.unlink(missing_ok=True)
+    py = sys.executable
+    if method == "solver":
+        cmd = [py, "-m", "matcher.matching.cli", "solve", str(doc_path), "-o", str(out)]
+        cmd += ["--time-limit", str(limit)]
+    else:
+        cmd = [py, "-m", "benchmarks.worker", method, str(doc_path), str(out)]
+        cmd += ["--time-limit", str(limit)]
+    wall, mib, finished = run_process(cmd, cap)
+    row = {"method": method, "wall": wall, "mib": mib}
+    if not finished or not out.exists():
+        return {**row, "status": "did not finish" if not finished else "error"}
+    result = json.loads(out.read_text())
+    s = result["stats"]
+    row.update(status=result["status"], placed=s["placed"], score=s["score"])
+    row.update(paired=s["paired"], pair_score=s["pair_score"])
+    if method == "milp" and result["status"] != "optimal":
+        row["status"] = f"did not finish ({result['status']})"
+    row["breaks"] = len(violations(doc, result))
+    return row
+
+
+def _towns(n: int) -> str:
+    return f"{n} town" if n == 1 else f"{n} towns"
+
+
+def rounds(sizes: list[int], seed: int, municipality: bool, budget: bool) -> list[tuple]:
+    """The benchmark rounds: (label, generate_round keyword arguments)."""
+    out = []
+    if municipality:
+        out.append(("municipality 2,000 children + 800 families", {"n_children": 2000}))
+    for n in sizes:
+        towns = max(1, min(15, round(15 * n / 50_000)))
+        kw = {"n_children": n, "towns": towns, "families": 0, "contact_families": 0}
+        out.append((f"{n:,} children, {_towns(towns)}", kw))
+    if budget and sizes:
+        n = max(sizes)
+        towns = max(1, min(15, round(15 * n / 50_000)))
+        kw = {"n_children": n, "towns": towns, "families": 0, "contact_families": 0}
+        kw["budget"] = 600.0 * n
+        out.append((f"{n:,} children, {_towns(towns)}, budget {600 * n:,} DKK", kw))
+    return [(label, {**kw, "seed": seed}) for label, kw in out]
+
+
+def _cell(row: dict, key: str, fmt: str = "{:,}") -> str:
+    return fmt.format(row[key]) if key in row else "–"
+
+
+def table_row(label: str, row: dict) -> str:
+    """One Markdown line."""
+    cells = [
+        label,
+        row["method"],
+        row["status"],
+        _cell(row, "placed"),
+        _cell(row, "score"),
+        _cell(row, "paired"),
+        _cell(row, "pair_score"),
+        f"{row['wall']:.2f}",
+        f"{row['mib']:.0f}",
+        _cell(row, "breaks"),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the rounds, run every method, print and write the table."""
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    ap.add_argument("--sizes", default="1000,10000,20000,50000")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--milp-cap", type=float, default=300.0, help="seconds for the MILP")
+    ap.add_argument("--solver-limit", type=float, default=60.0, help="solver --time-limit")
+    ap.add_argument("--methods", default="solver,greedy,milp")
+    ap.add_argument("--no-municipality", action="store_true")
+    ap.add_argument("--no-budget", action="store_true")
+    ap.add_argument("-o", "--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    a = ap.parse_args(argv)
+    sizes = [int(x) for x in a.sizes.split(",") if x]
+    OUT.mkdir(parents=True, exist_ok=True)
+    lines = [HEADER]
+    print(HEADER, flush=True)
+    for label, kw in rounds(sizes, a.seed, not a.no_municipality, not a.no_budget):
+        doc = generate_round(**kw)
+        name = "-".join(f"{k}{v}" for k, v in sorted(kw.items()) if v is not None)
+        path = OUT / f"round-{name}.json"
+        path.write_text(json.dumps(doc))
+        for method in a.methods.split(","):
+            limit = a.milp_cap if method == "milp" else a.solver_limit
+            row = measure(method, path, doc, cap=limit + 60, limit=limit)
+            lines.append(table_row(label, row))
+            print(lines[-1], flush=True)
+    command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    write(Path(a.output), lines, command.strip())
+    return 0
+
+
+def write(path: Path, lines: list[str], command: str) -> None:
+    """Write the Markdown page with the command and the machine."""
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    intro = [
+        "# Benchmarks",
+        "",
+        f"Produced by `{command}` on {datetime.now(UTC):%Y-%m-%d} ({machine}).",
+        "",
+        "Each method runs in a fresh process: wall seconds include the process start and reading",
+        "the JSON; peak MiB is the process's max RSS. `solver` is `matcher solve` (OR-Tools);",
+        "`greedy` is first come, first served (what coordinators do by hand); `milp` is an",
+        "independent exact model through `scipy.optimize.milp` (HiGHS), two solves per side",
+        "(most placed, then best score with that count fixed), stopped at its cap. `rule breaks`",
+        "counts what `matcher.matching.checker.violations` finds in the answer. Rounds come from",
+        "`benchmarks.generate` (children-only rows: no families).",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(intro + lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
