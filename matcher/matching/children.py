@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 import numpy as np
 
@@ -12,6 +13,12 @@ from .candidates import ChildArcs
 from .document import Round
 from .parts import components
 from .placement import Part, PartResult, solve_part
+
+_PARALLEL_ARCS = 20_000  # below this a part solves faster than a process starts
+
+
+def _solve(job: tuple[Part, int, float]) -> PartResult:
+    return solve_part(*job)
 
 
 @dataclass
@@ -68,17 +75,19 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
     sib_key, sib_n = sibling_keys(rnd, arcs)
     parts = split(rnd, arcs, sib_key, sib_n)
     points = rnd.params.sibling_points
-    # Two workers for two cores (the flow and HiGHS release the GIL while they solve). Each part
+    # Two processes for two cores (the flow holds the GIL, so threads would not help). Each part
     # may use its share of the time, by size, so one hard part cannot starve the others.
     total = max(sum(len(p.left) for p in parts), 1)
     window = max(deadline - time.monotonic(), 0.0)
-
-    def run(part: Part) -> PartResult:
-        share = 2 * window * len(part.left) / total
-        return solve_part(part, points, min(deadline, time.monotonic() + share))
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results: list[PartResult] = list(pool.map(run, parts))
+    big = [p for p in parts if len(p.left) >= _PARALLEL_ARCS]
+    workers = 2 if len(big) >= 2 else 1
+    ends = [min(deadline, time.monotonic() + workers * window * len(p.left) / total) for p in parts]
+    jobs = [(p, points, end) for p, end in zip(parts, ends, strict=True)]
+    if workers == 2:
+        with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
+            results: list[PartResult] = list(pool.map(_solve, jobs))
+    else:
+        results = [_solve(job) for job in jobs]
     chosen = np.zeros(len(arcs.child), np.int64)
     engines: dict[str, int] = {}
     for part, res in zip(parts, results, strict=True):
