@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 HEADER = (
     "| round | method | status | placed | score | paired | pair score | wall s | peak MiB "
-    "| rule breaks |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    "| rule breaks | load |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -59,8 +59,9 @@ def measure(method: str, doc_path: Path, doc: dict, cap: float, limit: float) ->
     else:
         cmd = [py, "-m", "benchmarks.worker", method, str(doc_path), str(out)]
         cmd += ["--time-limit", str(limit)]
+    load = os.getloadavg()[0]  # other work on the machine slows every row: say how much
     wall, mib, finished = run_process(cmd, cap)
-    row = {"method": method, "wall": wall, "mib": mib}
+    row = {"method": method, "wall": wall, "mib": mib, "load": load}
     if not finished or not out.exists():
         return {**row, "status": "did not finish" if not finished else "error"}
     result = json.loads(out.read_text())
@@ -112,6 +113,7 @@ def table_row(label: str, row: dict) -> str:
         f"{row['wall']:.2f}",
         f"{row['mib']:.0f}",
         _cell(row, "breaks"),
+        f"{row['load']:.1f}",
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -161,7 +163,8 @@ def write(path: Path, lines: list[str], command: str) -> None:
         "independent exact model through `scipy.optimize.milp` (HiGHS), two solves per side",
         "(most placed, then best score with that count fixed), stopped at its cap. `rule breaks`",
         "counts what `matcher.matching.checker.violations` finds in the answer. Rounds come from",
-        "`benchmarks.generate` (children-only rows: no families).",
+        "`benchmarks.generate` (children-only rows: no families). `load` is the machine's",
+        "1-minute load average when the row started (2 cores: above 2, others were competing).",
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
