@@ -1,7 +1,7 @@
 """Coordinator pages: the start page and refugee families (list, create, view, edit).
 
-The children's inline forms live in `children.py`, the CSV import and export in `transfer.py`;
-both add their routes to this blueprint.
+The children's pages (add, edit, delete) live in `children.py`, the CSV import and export in
+`transfer.py`; both add their routes to this blueprint.
 """
 
 import uuid
@@ -131,16 +131,15 @@ def show(family_id: int):
     return render_show(family)
 
 
-def render_show(family: Family, failed: ChildForm | None = None, failed_id=None, code=200):
-    """Render a family's page; a child form that failed is shown open with its errors."""
-    forms = {}
-    for child in family.children:
-        forms[child.id] = failed if failed_id == child.id else child_form(f"c{child.id}", child)
-    if failed is not None and failed_id is None:
-        add = failed
-    else:
-        add = child_form("new")
-        add.token.data = uuid.uuid4().hex
+def render_show(family: Family, add: ChildForm | None = None, code: int = 200):
+    """Render a family's page: children read-only, each with a link to its own edit page.
+
+    A family without children shows the add-child form right away (`add`, when given, is one
+    that failed); otherwise adding a child is a page of its own. Building and rendering a
+    child's form costs about 10 ms, so the page renders at most one.
+    """
+    if add is None and not family.children:
+        add = new_child_form()
     languages = {
         lang.code: lang.name(current_language())
         for lang in db.session.scalars(
@@ -151,16 +150,20 @@ def render_show(family: Family, failed: ChildForm | None = None, failed_id=None,
     return render_template(
         "coordinators/show.html",
         family=family,
-        child_forms=forms,
         add_form=add,
-        open_id=failed_id if failed is not None else None,
-        add_open=failed is not None and failed_id is None,
         activities=families.current_activities(family.children),
         history=families.history(family),
         languages=languages,
         categories=categories,
         today=date.today(),
     ), code
+
+
+def new_child_form() -> ChildForm:
+    """Build an empty add-child form with a fresh one-time token."""
+    form = child_form("new")
+    form.token.data = uuid.uuid4().hex
+    return form
 
 
 @bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])

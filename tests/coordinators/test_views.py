@@ -279,3 +279,49 @@ def test_start_page_lists_my_families_and_what_waits(client, world):
     assert "Haddad" in own
     waiting = html[html.index('id="waiting-children"') :]
     assert ">2<" in waiting.replace(" ", "")
+
+
+def test_family_page_lists_children_read_only_with_a_link_to_each_childs_edit_page(client, world):
+    log_in(client)
+    family = world["family"]
+    child = family.children[0]
+    html = client.get(f"/coordinator/families/{family.id}").get_data(as_text=True)
+    edit_url = f"/coordinator/families/{family.id}/children/{child.id}"
+    assert (
+        f'href="{edit_url}"' in html
+        and f'href="/coordinator/families/{family.id}/children/new"' in html
+    )
+    assert f'id="c{child.id}-first_name"' not in html and 'id="new-first_name"' not in html
+    page = client.get(edit_url)
+    assert page.status_code == 200
+    form = page.get_data(as_text=True)
+    assert f'id="c{child.id}-first_name"' in form and f'value="{child.first_name}"' in form
+    viewed = select(func.count()).where(
+        AuditEvent.action == "view",
+        AuditEvent.object_type == "child",
+        AuditEvent.object_id == child.id,
+    )
+    assert db.session.scalar(viewed) == 1
+
+
+def test_a_child_is_added_on_its_own_page_and_errors_stay_on_that_page(client, world):
+    log_in(client)
+    family = world["family"]
+    page = client.get(f"/coordinator/families/{family.id}/children/new")
+    assert page.status_code == 200 and 'id="new-first_name"' in page.get_data(as_text=True)
+    url = f"/coordinator/families/{family.id}/children"
+    bad = client.post(url, data=child_form("new", first_name=""))
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'id="new-first_name-error"' in html
+    assert 'id="history"' not in html  # the add page, not the family page
+    assert client.post(url, data=child_form("new", token="t-2")).status_code == 302
+
+
+def test_a_family_without_children_shows_the_add_form_on_its_page(client, world):
+    log_in(client)
+    family = world["family"]
+    for child in list(family.children):
+        db.session.delete(child)
+    db.session.commit()
+    html = client.get(f"/coordinator/families/{family.id}").get_data(as_text=True)
+    assert 'id="new-first_name"' in html and "No children registered yet." in html
