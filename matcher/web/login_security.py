@@ -144,7 +144,9 @@ def _forget_previous_request() -> None:
 
 def init_app(app: Flask) -> None:
     """Install the throttle, the time-outs and the audit signal handlers."""
-    app.before_request(_forget_previous_request)
+    # First of all hooks: Flask-Principal's hook (installed with Flask-Security) loads the user,
+    # and forgetting it after that would load it a second time on every request.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)
     app.before_request(_refuse_when_limited)
     app.before_request(_expire_sessions)
     app.after_request(_count_failed_codes)
