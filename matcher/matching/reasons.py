@@ -9,13 +9,28 @@ from .document import Child, Family, Round
 from .geo import haversine_km, haversine_np
 
 
+def activity_index(rnd: Round, acts: dict) -> dict:
+    """Add to the activity arrays what the reasons look up: category ids and id positions."""
+    cats: dict[str, int] = {}
+    acts["category"] = np.array([cats.setdefault(a.category, len(cats)) for a in rnd.activities])
+    acts["category_ids"] = cats
+    acts["ids"] = {a.id: i for i, a in enumerate(rnd.activities)}
+    return acts
+
+
 def child_without_options(rnd: Round, child: Child, age: int, acts: dict) -> tuple[str, dict]:
-    """Return (reason, detail) for a child that has no candidate activity at all."""
+    """Return (reason, detail) for a child that has no candidate activity at all.
+
+    `acts` holds the activity arrays completed by `activity_index`.
+    """
     if age >= 18:
         return "too_old", {"age": age}
     if not child.wishes:
         return "no_wishes", {}
-    wished = np.array([a.category in child.wishes for a in rnd.activities], bool)
+    wished = np.isin(acts["category"], [acts["category_ids"].get(w, -1) for w in child.wishes])
+    declined = [acts["ids"][x] for x in child.excluded_activities if x in acts["ids"]]
+    not_declined = np.ones(len(rnd.activities), bool)
+    not_declined[declined] = False
     stages = [
         ("no_activity_in_wishes", wished),
         ("no_activity_in_age_range", (acts["min_age"] <= age) & (age <= acts["max_age"])),
@@ -24,10 +39,7 @@ def child_without_options(rnd: Round, child: Child, age: int, acts: dict) -> tup
             (acts["gender"] == 0) | (acts["gender"] == GENDER_CODE[child.gender]),
         ),
         ("no_activity_on_available_days", (acts["days"] & day_mask(child.available_days)) != 0),
-        (
-            "all_declined_before",
-            np.array([a.id not in child.excluded_activities for a in rnd.activities], bool),
-        ),
+        ("all_declined_before", not_declined),
     ]
     alive = np.ones(len(rnd.activities), bool)
     for code, ok in stages:

@@ -11,7 +11,7 @@ from .candidates import ChildArcs, activity_arrays
 from .document import Round
 from .explain import pairings, placements
 from .pairs import PairArcs
-from .reasons import child_without_options, family_without_options
+from .reasons import activity_index, child_without_options, family_without_options
 
 RESULT_FORMAT = "matcher-result/1"
 
@@ -23,7 +23,8 @@ def unplaced(rnd: Round, arcs, chosen: np.ndarray, budget_bound: bool) -> list[d
     has_arcs[arcs.child] = True
     load = np.bincount(arcs.act[chosen], minlength=len(rnd.activities))
     caps = np.array([a.capacity for a in rnd.activities], np.int64)
-    acts = activity_arrays(rnd) if not has_arcs.all() else {}
+    acts = activity_index(rnd, activity_arrays(rnd)) if not has_arcs.all() else {}
+    starts = np.searchsorted(arcs.child, np.arange(len(rnd.children) + 1))  # arcs sorted by child
     out = []
     for i, c in enumerate(rnd.children):
         if i in placed:
@@ -31,7 +32,7 @@ def unplaced(rnd: Round, arcs, chosen: np.ndarray, budget_bound: bool) -> list[d
         if not has_arcs[i]:
             reason, detail = child_without_options(rnd, c, int(arcs.age[i]), acts)
         else:
-            options = arcs.act[arcs.child == i]
+            options = arcs.act[starts[i] : starts[i + 1]]
             if caps[options].sum() == 0:
                 reason, detail = "no_activity_with_capacity", {"options": len(options)}
             elif budget_bound and (load[options] < caps[options]).any():
@@ -46,11 +47,12 @@ def unpaired(rnd: Round, arcs, chosen: np.ndarray) -> list[dict]:
     """Return the left-out records with a reason code and a detail."""
     paired = set(arcs.family[chosen].tolist())
     caps = np.array([k.capacity for k in rnd.contact_families], np.int64)
+    starts = np.searchsorted(arcs.family, np.arange(len(rnd.families) + 1))  # sorted by family
     out = []
     for i, f in enumerate(rnd.families):
         if i in paired:
             continue
-        options = arcs.contact[arcs.family == i]
+        options = arcs.contact[starts[i] : starts[i + 1]]
         if len(options) == 0:
             reason, detail = family_without_options(rnd, f, bool(arcs.needs_certificate[i]))
         elif caps[options].sum() == 0:
@@ -83,7 +85,7 @@ def build_result(
         "paired": len(pairs),
         "score": score,
         "pair_score": sum(p["score"] for p in pairs),
-        "seconds": round(time.monotonic() - started, 3),
+        "seconds": 0.0,  # set last, when the whole answer is built
         "bound": score if bound is None else max(bound, score),
         "children": len(rnd.children),
         "activities": len(rnd.activities),
@@ -94,7 +96,7 @@ def build_result(
         "fees": round(float(arcs.fee[arcs.act[chosen]].sum()), 2),
         **(extra or {}),
     }
-    return {
+    result = {
         "format": RESULT_FORMAT,
         "status": "optimal" if proven else "feasible",
         "placements": placed,
@@ -103,3 +105,5 @@ def build_result(
         "unpaired": unpaired(rnd, pair_arcs, paired),
         "stats": stats,
     }
+    stats["seconds"] = round(time.monotonic() - started, 3)
+    return result
