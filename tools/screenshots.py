@@ -6,6 +6,7 @@ Serves a fresh demo site (temporary SQLite database, the demo data from seeds/) 
 port and drives Debian's Chromium through Playwright, as the browser tests do.
 """
 
+import logging
 import sys
 import tempfile
 import threading
@@ -20,6 +21,9 @@ from matcher import create_app  # noqa: E402
 from matcher.extensions import db  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+logging.getLogger("matcher").setLevel(logging.WARNING)
+
 OUT = ROOT / "docs" / "screenshots"
 LOGINS = {
     "staff": ("staff@sohoj.example.dk", "demo-staff-2026"),
@@ -33,10 +37,14 @@ SCREENS = [
     ("signup-phone", None, "/bliv-kontaktfamilie/", "phone"),
     ("staff-start", "staff", "/staff/", "desktop"),
     ("coordinator-start", "coordinator", "/coordinator/", "desktop"),
-    ("families", "coordinator", "/coordinator/families", "desktop"),
+    ("families", "coordinator", "/coordinator/families/", "desktop"),
     ("family", "coordinator", "first-family", "desktop"),
     ("family-phone", "coordinator", "first-family", "phone"),
-    ("contact-families", "coordinator", "/volunteers/", "desktop"),
+    ("contact-families", "coordinator", "/contact-families/", "desktop"),
+    ("clubs", "staff", "/clubs/", "desktop"),
+    ("matches", "coordinator", "/matches/", "desktop"),
+    ("new-round", "staff", "/rounds/new", "desktop"),
+    ("audit", "staff", "/audit/", "desktop"),
     ("club", "club", "/start", "desktop"),
     ("rounds", "staff", "/rounds/", "desktop"),
     ("dashboard", "staff", "/dashboard/", "desktop"),
@@ -77,15 +85,16 @@ def main() -> None:
                     page = context.new_page()
                     page.goto(base + "/login")
                     if lang == "en":
-                        page.click("button[name=lang][value=en]")
+                        with page.expect_navigation():
+                            page.locator("button[name=lang][value=en]").dispatch_event("click")
                     if who:
                         email, password = LOGINS[who]
                         page.fill("input[name=email]", email)
                         page.fill("input[name=password]", password)
                         page.click("button[type=submit]")
                     if target == "first-family":
-                        page.goto(base + "/coordinator/families")
-                        page.locator("main a[href*='/families/']").first.click()
+                        page.goto(base + "/coordinator/families/")
+                        page.locator("main table a[href*='/families/']").first.click()
                     else:
                         answer = page.goto(base + target)
                         if answer is None or answer.status >= 400:
