@@ -4,7 +4,9 @@ Written from the spec without the project's solver: its own candidates (referenc
 its own model. Children and families are separate problems (the objective is lexicographic for
 each on its own). The lexicographic objective is exact by two solves per problem: first the most
 placed (paired); then, with that count fixed as a constraint, the highest total score, with
-`mip_rel_gap=0`. Sibling points are linearised: one 0/1 variable per pair of siblings and club
+`mip_rel_gap=0`. Where the rows form a bipartite b-matching (families always; children's first
+solve without a budget) the LP is solved instead and its answer checked to be integral (else the
+MIP is solved). Sibling points are linearised: one 0/1 variable per pair of siblings and club
 where both have candidates, y <= (child i placed in the club) and y <= (child j placed in it).
 """
 
@@ -47,24 +49,33 @@ def _sibling_pairs(doc: dict, arcs: ChildArcs) -> list[tuple[int, int, int]]:
     ]
 
 
-def _solve(c, constraints, n_int: int, deadline: float) -> tuple[Any, str]:
+def _solve(c, constraints, n_int: int, deadline: float, lp: bool = False) -> tuple[Any, str]:
+    """One HiGHS solve; `lp` solves the relaxation (exact only for a unimodular matrix)."""
     left = max(deadline - time.monotonic(), 0.01)
     res = milp(
         c,
-        integrality=np.ones(n_int),
+        integrality=np.zeros(n_int) if lp else np.ones(n_int),
         bounds=Bounds(0, 1),
         constraints=constraints,
         options={"time_limit": left, "mip_rel_gap": 0.0, "presolve": True},
     )
-    return res, MILP_STATUS.get(res.status, "failed")
+    status = MILP_STATUS.get(res.status, "failed")
+    if lp and status == "optimal" and np.abs(res.x - np.round(res.x)).max(initial=0) > 1e-6:
+        return _solve(c, constraints, n_int, deadline)  # not a vertex: solve the MIP after all
+    return res, status
 
 
-def _lexicographic(score, base_rows, extra, deadline):
-    """Max count, then max score with the count fixed; `extra` adds variables (siblings)."""
+def _lexicographic(score, base_rows, extra, deadline, unimodular: bool = False):
+    """Max count, then max score with the count fixed; `extra` adds variables (siblings).
+
+    `unimodular`: the rows are a bipartite b-matching (plus, in the second solve, the all-ones
+    count row, which keeps the matrix totally unimodular), so a vertex optimum of the LP is
+    integral; HiGHS' simplex returns one, and a fractional answer falls back to the MIP.
+    """
     n = len(score)
     if n == 0:
         return np.zeros(0), np.zeros(0), "optimal", 0
-    res, status = _solve(-np.ones(n), [base_rows], n, deadline)
+    res, status = _solve(-np.ones(n), [base_rows], n, deadline, unimodular)
     if status != "optimal":
         return None, None, status, None
     count = int(round(-res.fun))
@@ -76,7 +87,8 @@ def _lexicographic(score, base_rows, extra, deadline):
     ]
     if extra_rows is not None:
         rows.append(extra_rows)
-    res, status = _solve(-np.concatenate([score, extra_obj]), rows, n + n_extra, deadline)
+    lp = unimodular and n_extra == 0
+    res, status = _solve(-np.concatenate([score, extra_obj]), rows, n + n_extra, deadline, lp)
     if res.x is None:
         return None, None, status, count
     x = np.round(res.x).astype(bool)
@@ -125,7 +137,10 @@ def solve_milp(doc: dict, time_limit: float = 300.0) -> dict[str, Any]:
         ub.append(np.array([float(p["budget"])]))
     base = LinearConstraint(vstack(rows).tocsr(), -np.inf, np.concatenate(ub))
     extra, _ = _sibling_model(doc, arcs, p["sibling_points"])
-    x, _, c_status, _ = _lexicographic(arcs.score.astype(float), base, extra, deadline)
+    # without a budget row the children's rows are a bipartite b-matching too (siblings' extra
+    # variables only enter the second solve, which then stays a MIP)
+    tu = p["budget"] is None
+    x, _, c_status, _ = _lexicographic(arcs.score.astype(float), base, extra, deadline, tu)
     fams, cons = doc.get("families") or [], doc.get("contact_families") or []
     pa = pair_arcs(doc, p)
     k_caps = np.array([k["capacity"] for k in cons], float)
@@ -135,7 +150,7 @@ def solve_milp(doc: dict, time_limit: float = 300.0) -> dict[str, Any]:
         np.concatenate([np.ones(len(fams)), k_caps]),
     )
     z, _, f_status, _ = _lexicographic(
-        pa.score.astype(float), pbase, (0, np.zeros(0), None), deadline
+        pa.score.astype(float), pbase, (0, np.zeros(0), None), deadline, unimodular=True
     )
     return _result(doc, p, arcs, x, pa, z, c_status, f_status, time.monotonic() - started)
 
