@@ -15,7 +15,7 @@ from sqlalchemy import select
 from matcher.coordinators.forms import ChildForm, FamilyForm, filters_from_args
 from matcher.extensions import db
 from matcher.models import Category, Family, Language
-from matcher.services import audit, families, figures
+from matcher.services import audit, families, family_list, figures
 from matcher.services.errors import StaleEdit
 from matcher.web.access import coordinators, get_scoped_or_404
 from matcher.web.i18n import current_language
@@ -82,8 +82,13 @@ def start():
 def index():
     """List the municipality's families with search and filters, the user's own first."""
     filters = filters_from_args(request.args)
-    stmt = families.search(current_user.municipality_id, current_user.id, filters)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=True)
+    page = family_list.page_of(
+        current_user.municipality_id,
+        current_user.id,
+        filters,
+        request.args.get("page", 1, type=int),
+        PER_PAGE,
+    )
     return render_template(
         "coordinators/index.html",
         page=page,

@@ -91,8 +91,8 @@ def _paired_families():
     )
 
 
-def search(municipality_id: int, user_id: int, filters: FamilyFilters) -> Select:
-    """Build the families list query: the user's own families (primary or backup) first."""
+def filtered(municipality_id: int, filters: FamilyFilters) -> Select:
+    """Return the query of the municipality's families that pass the filters (no order)."""
     stmt = select(Family).where(Family.municipality_id == municipality_id)
     if filters.q.strip():
         like = f"%{filters.q.strip().lower()}%"
@@ -118,10 +118,20 @@ def search(municipality_id: int, user_id: int, filters: FamilyFilters) -> Select
                 Family.backup_coordinator_id == filters.coordinator_id,
             )
         )
+    return stmt
+
+
+def search(municipality_id: int, user_id: int, filters: FamilyFilters) -> Select:
+    """Build the families list query: the user's own families (primary or backup) first.
+
+    The list page reads it in pages through `family_list.page_of`, which gives the same order
+    without sorting every family by a computed key."""
     own = or_(Family.coordinator_id == user_id, Family.backup_coordinator_id == user_id)
-    return stmt.options(
-        selectinload(Family.coordinator), selectinload(Family.backup_coordinator)
-    ).order_by(case((own, 0), else_=1), Family.name, Family.id)
+    return (
+        filtered(municipality_id, filters)
+        .options(selectinload(Family.coordinator), selectinload(Family.backup_coordinator))
+        .order_by(case((own, 0), else_=1), Family.name, Family.id)
+    )
 
 
 @dataclass
