@@ -18,13 +18,14 @@ def solve_round(rnd: Round, time_limit: float = 60.0) -> dict[str, Any]:
     """Solve a validated round and return the `matcher-result/1` document."""
     started = time.monotonic()
     deadline = started + time_limit
+    # Families first: one exact flow that cannot be interrupted; children get the time left.
+    pair_arcs = build_pair_arcs(rnd)
+    paired = pair_families(rnd, pair_arcs)
     arcs = build_child_arcs(rnd)
     outcome = place_children(rnd, arcs, deadline)
     budget_bound = False
     if rnd.params.budget is not None:
         outcome, budget_bound = within_budget(rnd, arcs, outcome, deadline)
-    pair_arcs = build_pair_arcs(rnd)
-    paired = pair_families(rnd, pair_arcs)
     extra = {"parts": outcome.parts, "engines": outcome.engines, "hard_parts": outcome.details}
     return build_result(
         rnd,
