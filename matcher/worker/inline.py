@@ -18,7 +18,8 @@ _lock = threading.Lock()
 
 
 def run_pending(app: Flask) -> int:
-    """Sweep, then run every queued round; return how many rounds were run."""
+    """Sweep, run every queued round, then deliver due e-mail; return how many rounds were run."""
+    from matcher.services.mailer import deliver_pending
     from matcher.worker.runner import next_queued, run_round
     from matcher.worker.sweeper import sweep
 
@@ -29,6 +30,8 @@ def run_pending(app: Flask) -> int:
             while (round_id := next_queued()) is not None:
                 if run_round(round_id) != "skipped":
                     ran += 1
+            # The outbox keeps failed messages with a back-off; each pass sends those now due.
+            deliver_pending()
         finally:
             db.session.remove()
     return ran
