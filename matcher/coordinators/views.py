@@ -94,7 +94,7 @@ def index():
         page=page,
         stats=families.stats_for([f.id for f in page.items]),
         filters=filters,
-        coordinators=families.coordinators_of(current_user.municipality_id),
+        coordinators=family_list.coordinator_choices(current_user.municipality_id),
         args={k: v for k, v in request.args.items() if k != "page" and v},
     )
 
@@ -132,8 +132,11 @@ def show(family_id: int):
     """Show a family: details, integration period, next status, children, and history."""
     family = get_scoped_or_404(Family, family_id)
     audit.record("view", family)
+    page = render_show(family)
+    # Stored after rendering (and before the page is sent): committing first would expire
+    # every loaded record and load the family, its children and the user again.
     audit.commit_pending()
-    return render_show(family)
+    return page
 
 
 def render_show(family: Family, add: ChildForm | None = None, code: int = 200):

@@ -59,15 +59,19 @@ class FamilyFilters:
     coordinator_id: int | None = None
 
 
-def coordinators_of(municipality_id: int) -> list[User]:
-    """Return the municipality's coordinators by name (the choices for a family's coordinators)."""
-    stmt = (
+def coordinators_of_query(municipality_id: int) -> Select:
+    """Return the query of the municipality's active coordinators by name."""
+    return (
         select(User)
         .join(User.roles)
         .where(User.municipality_id == municipality_id, Role.name == COORDINATOR, User.active)
         .order_by(User.name, User.email)
     )
-    return list(db.session.scalars(stmt))
+
+
+def coordinators_of(municipality_id: int) -> list[User]:
+    """Return the municipality's coordinators by name (the choices for a family's coordinators)."""
+    return list(db.session.scalars(coordinators_of_query(municipality_id)))
 
 
 def _placed_children():

@@ -6,14 +6,14 @@ each in name order, which the index on the name gives without sorting; one count
 tells how many of the matching families are the user's own, so a page can span both parts.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import ceil
 
-from sqlalchemy import Select, func, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, or_, select
 
 from matcher.extensions import db
 from matcher.models import Family, User
+from matcher.services import families
 from matcher.services.families import FamilyFilters, filtered
 
 
@@ -25,6 +25,8 @@ class FamilyPage:
     page: int
     per_page: int
     total: int
+    # The name (or e-mail) of each coordinator on the page, by user id.
+    coordinator_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -53,10 +55,24 @@ class FamilyPage:
 
 
 def _rows(stmt: Select, offset: int, limit: int) -> list[Family]:
-    # The list shows the coordinator's name only: their roles need not be loaded.
-    stmt = stmt.options(selectinload(Family.coordinator).lazyload(User.roles))
     stmt = stmt.order_by(Family.name, Family.id).offset(offset).limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def user_names(user_ids: set[int]) -> dict[int, str]:
+    """Return the name (or e-mail) of each user, read as plain rows (no user objects)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name, User.email).where(User.id.in_(user_ids)))
+    return {uid: name or email for uid, name, email in rows}
+
+
+def coordinator_choices(municipality_id: int) -> list[tuple[int, str]]:
+    """Return (id, name) of the municipality's active coordinators by name, for a filter."""
+    stmt = families.coordinators_of_query(municipality_id).with_only_columns(
+        User.id, User.name, User.email
+    )
+    return [(uid, name or email) for uid, name, email in db.session.execute(stmt)]
 
 
 def page_of(
@@ -76,4 +92,5 @@ def page_of(
     if len(items) < per_page and start + len(items) < total:
         # `own` is NULL for a family without coordinators: IS NOT TRUE keeps it among the rest.
         items += _rows(base.where(own.is_not(True)), max(0, start - n_own), per_page - len(items))
-    return FamilyPage(items=items, page=page, per_page=per_page, total=total)
+    names = user_names({f.coordinator_id for f in items if f.coordinator_id})
+    return FamilyPage(items, page, per_page, total, names)
