@@ -44,6 +44,7 @@ MUNICIPALITY_SPREAD_KM = 2.0  # sd of homes around the centre for 2,000 children
 # Bigger towns spread faster than sqrt(size): while a town is not much larger than a child's reach,
 # a child sees most of it, so keeping ~15 candidates per child needs a thinner density.
 SPREAD_EXPONENT = 1.2
+MIN_SPREAD_KM = 1.5
 
 
 class Town:
@@ -51,7 +52,8 @@ class Town:
 
     def __init__(self, rng: np.random.Generator, lat: float, lon: float, children: int) -> None:
         self.rng, self.lat, self.lon = rng, lat, lon
-        self.sd = MUNICIPALITY_SPREAD_KM * (max(children, 1) / 2000) ** SPREAD_EXPONENT
+        # a floor keeps small test rounds spread out enough for reach to matter
+        self.sd = max(MUNICIPALITY_SPREAD_KM * (children / 2000) ** SPREAD_EXPONENT, MIN_SPREAD_KM)
 
     def point(self, scale: float = 1.0) -> dict[str, float]:
         """Return a location drawn around the centre."""
