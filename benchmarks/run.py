@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(x) for x in a.sizes.split(",") if x]
     OUT.mkdir(parents=True, exist_ok=True)
     lines = [HEADER]
+    revision = _revision()
     print(HEADER, flush=True)
     for label, kw in rounds(sizes, a.seed, not a.no_municipality, not a.no_budget):
         doc = generate_round(**kw)
@@ -141,21 +142,33 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(json.dumps(doc))
         for method in a.methods.split(","):
             limit = a.milp_cap if method == "milp" else a.solver_limit
-            row = measure(method, path, doc, cap=limit + 60, limit=limit)
+            row = measure(method, path, doc, cap=limit + 30, limit=limit)
             lines.append(table_row(label, row))
             print(lines[-1], flush=True)
     command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
-    write(Path(a.output), lines, command.strip())
+    write(Path(a.output), lines, command.strip(), revision)
     return 0
 
 
-def write(path: Path, lines: list[str], command: str) -> None:
-    """Write the Markdown page with the command and the machine."""
+def _revision() -> str:
+    """The commit measured, and whether the solver had uncommitted changes."""
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(
+        git + ["status", "--porcelain", "matcher/matching"], capture_output=True, text=True
+    )
+    rev = head.stdout.strip() or "unknown"
+    return rev + (" with uncommitted changes in matcher/matching" if dirty.stdout.strip() else "")
+
+
+def write(path: Path, lines: list[str], command: str, revision: str) -> None:
+    """Write the Markdown page with the command, the machine and the commit."""
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     intro = [
         "# Benchmarks",
         "",
-        f"Produced by `{command}` on {datetime.now(UTC):%Y-%m-%d} ({machine}).",
+        f"Produced by `{command}` on {datetime.now(UTC):%Y-%m-%d} ({machine}),",
+        f"at commit {revision} (when the run started).",
         "",
         "Each method runs in a fresh process: wall seconds include the process start and reading",
         "the JSON; peak MiB is the process's max RSS. `solver` is `matcher solve` (OR-Tools);",
