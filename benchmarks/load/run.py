@@ -98,6 +98,28 @@ def wait_ready(base: str, proc: subprocess.Popen) -> None:
     sys.exit("gunicorn did not become ready")
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """Return the CPU time (user + system) used so far by gunicorn's master and its workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in [master_pid, *_children(master_pid)]:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a worker that ended meanwhile
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
 def pct(values: list[float], q: float) -> float:
     """Return the q-quantile (0-1) in milliseconds."""
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] * 1000
@@ -120,6 +142,9 @@ def main() -> None:
         help="seconds a user reads a page before the next click (uniform)",
     )
     parser.add_argument("--server-log", default="/tmp/matcher-load-server.log")
+    parser.add_argument(
+        "--access-log", default="", help="write gunicorn's access log (path status µs) here"
+    )
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
     env = {
@@ -140,6 +165,11 @@ def main() -> None:
         f"127.0.0.1:{args.port}",
         "--log-level",
         "warning",
+        *(
+            ["--access-logfile", args.access_log, "--access-logformat", "%(U)s %(s)s %(D)s"]
+            if args.access_log
+            else []
+        ),
         "matcher:create_app()",
     ]
     log = open(args.server_log, "w")  # noqa: SIM115 (open for the server's whole life)
@@ -160,17 +190,19 @@ def main() -> None:
             )
             for i, u in enumerate(users)
         ]
-        t0 = time.perf_counter()
+        args.load_before = f"{os.getloadavg()[0]:.2f}"  # of the last minute: other work
+        t0, cpu0 = time.perf_counter(), server_cpu_seconds(proc.pid)
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
+        server_cpu = server_cpu_seconds(proc.pid) - cpu0
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         log.close()
-    report([r for rs in results for r in rs], elapsed, args)
+    report([r for rs in results for r in rs], elapsed, server_cpu, args)
 
 
 def _family_ids() -> range:
@@ -185,13 +217,19 @@ def _family_ids() -> range:
     return range(low, high + 1)
 
 
-def report(rows: list[tuple], elapsed: float, args) -> None:
+def report(rows: list[tuple], elapsed: float, server_cpu: float, args) -> None:
     """Print throughput, latency percentiles and errors, overall and per page."""
     print(
         f"users={args.users} seconds={args.seconds} gunicorn workers={args.workers} "
         f"threads={args.threads} think={args.think[0]}-{args.think[1]} s"
     )
     print(f"requests={len(rows)} throughput={len(rows) / elapsed:.1f} req/s")
+    # Python's share only (PostgreSQL's backends are not counted): comparable across runs even
+    # when other work shares the machine.
+    print(
+        f"gunicorn CPU={server_cpu:.1f} s = {server_cpu / max(len(rows), 1) * 1000:.1f} ms "
+        f"per request; load average before/after {args.load_before} / {os.getloadavg()[0]:.2f}"
+    )
     errors = Counter(s for _, s, _ in rows if s != 200)
     print(f"errors={sum(errors.values())} {dict(errors) if errors else ''}")
     print(f"{'page':<18}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
