@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_security import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from matcher.extensions import db
 from matcher.models import Proposal, Round
@@ -14,6 +15,7 @@ from matcher.rounds.review import review
 from matcher.services import audit, rounds
 from matcher.web.access import coordinators, get_scoped_or_404, staff_only
 
+ROUND_DOCUMENTS = (Round.input_doc, Round.result_doc, Round.baseline_doc, Round.suggestions)
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 
 
@@ -42,8 +44,15 @@ def _inline_worker() -> None:
 @coordinators
 def index():
     """List the municipality's rounds, newest first."""
-    found = db.session.scalars(
-        select(Round)
+    # Only the two figures shown are read from the result document: loading the documents
+    # themselves (one entry per child, megabytes each) made the list take seconds.
+    found = db.session.execute(
+        select(
+            Round,
+            Round.result_doc[("stats", "placed")].as_integer(),
+            Round.result_doc[("stats", "paired")].as_integer(),
+        )
+        .options(*(defer(c) for c in ROUND_DOCUMENTS))
         .where(Round.municipality_id == current_user.municipality_id)
         .order_by(Round.id.desc())
     ).all()
