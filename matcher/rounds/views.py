@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_security import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from matcher.extensions import db
@@ -44,14 +44,21 @@ def _inline_worker() -> None:
 @coordinators
 def index():
     """List the municipality's rounds, newest first."""
-    # Only the two figures shown are read from the result document: loading the documents
-    # themselves (one entry per child, megabytes each) made the list take seconds.
-    found = db.session.execute(
+    # The figures come from the round's proposals, one per placement and pairing of its result
+    # (as the result's own stats count them): reading them from the result documents (one
+    # entry per child, megabytes each) made the list take seconds.
+    counts = (
         select(
-            Round,
-            Round.result_doc[("stats", "placed")].as_integer(),
-            Round.result_doc[("stats", "paired")].as_integer(),
+            Proposal.round_id,
+            func.count(Proposal.id).filter(Proposal.kind == "placement").label("placed"),
+            func.count(Proposal.id).filter(Proposal.kind == "pairing").label("paired"),
         )
+        .group_by(Proposal.round_id)
+        .subquery()
+    )
+    found = db.session.execute(
+        select(Round, counts.c.placed, counts.c.paired)
+        .outerjoin(counts, counts.c.round_id == Round.id)
         .options(*(defer(c) for c in ROUND_DOCUMENTS))
         .where(Round.municipality_id == current_user.municipality_id)
         .order_by(Round.id.desc())
