@@ -45,6 +45,7 @@ SCREENS = [
     ("matches", "coordinator", "/matches/", "desktop"),
     ("new-round", "staff", "/rounds/new", "desktop"),
     ("audit", "staff", "/audit/", "desktop"),
+    ("round-review", "staff", "run-round", "desktop"),
     ("club", "club", "/start", "desktop"),
     ("rounds", "staff", "/rounds/", "desktop"),
     ("dashboard", "staff", "/dashboard/", "desktop"),
@@ -60,6 +61,8 @@ def serve(tmp: Path):
             "SECRET_KEY": "screenshots-" + "x" * 32,
             "SECURITY_PASSWORD_SALT": "screenshots",
             "RATELIMIT_ENABLED": False,
+            "ROUNDS_INLINE_WORKER": True,
+            "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
         }
     )
     with app.app_context():
@@ -68,6 +71,22 @@ def serve(tmp: Path):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return app, server, f"http://127.0.0.1:{server.server_port}"
+
+
+_round_url: list[str] = []
+
+
+def run_round(page, base: str) -> None:
+    """Start a round for children and families and wait for its review (the first time only)."""
+    if _round_url:
+        page.goto(_round_url[0])
+    else:
+        page.goto(base + "/rounds/new")
+        page.select_option("select[name=kind]", "both")
+        page.click("input[name=start]")
+        page.wait_for_url("**/rounds/*")
+        _round_url.append(page.url)
+    page.locator("#proposals").wait_for(timeout=120_000)
 
 
 def main() -> None:
@@ -92,7 +111,9 @@ def main() -> None:
                         page.fill("input[name=email]", email)
                         page.fill("input[name=password]", password)
                         page.click("button[type=submit]")
-                    if target == "first-family":
+                    if target == "run-round":
+                        run_round(page, base)
+                    elif target == "first-family":
                         page.goto(base + "/coordinator/families/")
                         page.locator("main table a[href*='/families/']").first.click()
                     else:

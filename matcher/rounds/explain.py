@@ -4,13 +4,15 @@ from datetime import date
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-ORDINALS = {1: "1st wish", 2: "2nd wish", 3: "3rd wish"}
+# Lazy, so the catalogue extraction sees every phrase and each is translated when shown.
+ORDINALS = {1: _l("1st wish"), 2: _l("2nd wish"), 3: _l("3rd wish")}
 SIBLING = {  # (child's gender, sibling's gender) -> words
-    ("female", "female"): "with her sister",
-    ("female", "male"): "with her brother",
-    ("male", "female"): "with his sister",
-    ("male", "male"): "with his brother",
+    ("female", "female"): _l("with her sister"),
+    ("female", "male"): _l("with her brother"),
+    ("male", "female"): _l("with his sister"),
+    ("male", "male"): _l("with his brother"),
 }
 
 
@@ -24,15 +26,15 @@ def _waited(n: int) -> str:
 
 def _wish(rank: int) -> str:
     if rank in ORDINALS:
-        return _(ORDINALS[rank])
+        return str(ORDINALS[rank])
     return _("%(n)sth wish", n=rank)
 
 
 def _siblings(child: dict, siblings: list[dict]) -> str:
     if len(siblings) > 1:
         return _("with %(n)s siblings", n=len(siblings))
-    words = SIBLING.get((child.get("gender"), siblings[0].get("gender")), "with a sibling")
-    return _(words)
+    words = SIBLING.get((child.get("gender"), siblings[0].get("gender")))
+    return str(words) if words is not None else _("with a sibling")
 
 
 def placement(why: dict, child: dict, children: dict[str, dict], category: str) -> str:

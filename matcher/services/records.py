@@ -109,7 +109,8 @@ def add_activity(club: Club, data: dict) -> Activity:
         "lat": data.get("lat"),
         "lon": data.get("lon"),
     }
-    if not data.get("postcode") and where["lat"] is None:
+    # Held at the club's own postcode (or none given): it meets at the club's location.
+    if where["lat"] is None and where["postcode"] == club.postcode:
         where["lat"], where["lon"] = club.lat, club.lon
     d = _located({**data, **where})
     activity = Activity(

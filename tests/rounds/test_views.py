@@ -48,7 +48,7 @@ def test_weights_are_checked_next_to_their_field(client, town):
     answer = client.post(
         "/rounds/new", data={**FORM, "preference_points": "100, lots", "preview": "1"}
     )
-    assert "Write whole numbers separated by commas." in answer.get_data(as_text=True)
+    assert "Skriv hele tal adskilt af komma." in answer.get_data(as_text=True)
     assert 'value="100, lots"' in answer.get_data(as_text=True)
 
 
@@ -77,7 +77,7 @@ def test_second_start_is_refused_with_a_clear_message(client, town):
     _start(client)
     answer = _start(client)
     assert answer.status_code == 409
-    assert "already queued" in answer.get_data(as_text=True)
+    assert "er allerede i kø" in answer.get_data(as_text=True)
 
 
 def test_coordinator_reviews_but_cannot_start(client, town):
@@ -91,7 +91,7 @@ def test_review_shows_explanations_baseline_and_reasons(client, town):
     _start(client)
     rnd = _run_latest()
     page = client.get(f"/rounds/{rnd.id}").get_data(as_text=True)
-    assert "1st wish (Football)" in page or "1st wish (Fodbold)" in page
+    assert "1. ønske (Fodbold)" in page
     assert 'data-ours="placed">2<' in page and 'data-baseline="placed">2<' in page
     assert page.count('data-status="proposed"') == 3
 
