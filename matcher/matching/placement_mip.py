@@ -1,107 +1,116 @@
-"""The exact placement model as an LP-based MIP (HiGHS through OR-Tools' pywraplp).
+"""The exact placement model as an LP-based MIP: HiGHS through `scipy.optimize.milp`.
 
-Used on the cores that the flow bounds leave open: their LP relaxation is within a few points
-of the integer optimum, which suits branch and bound far better than CP-SAT's search.
+Used where siblings couple children (and for a binding budget). The model is built as one
+sparse matrix with NumPy (no Python loop per arc), which is ~30x faster to build than the
+row-by-row `pywraplp` model it replaces, and SciPy's HiGHS solved the municipality part
+(31,000 arcs, 3,400 sibling pairs) at its root node in ~8 s where the cores took 14 s.
+SciPy is imported only when a model is solved, so rounds without siblings start faster.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from ortools.linear_solver import pywraplp
 
 from .placement_model import PlacementInstance, PlacementSolution
+from .siblings import sibling_pairs
 
 
-def _groups(keys: np.ndarray) -> list[np.ndarray]:
-    order = np.argsort(keys, kind="stable")
-    return np.split(order, np.flatnonzero(np.diff(keys[order])) + 1) if len(order) else []
+def _side_rows(
+    codes: np.ndarray, arc_code: np.ndarray, first_row: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (row, arc) entries linking pair row r to the arcs of child-in-club `codes[r]`."""
+    sel = np.flatnonzero(arc_code >= 0)
+    order = np.argsort(arc_code[sel], kind="stable")
+    sorted_codes, sorted_arcs = arc_code[sel][order], sel[order]
+    lo = np.searchsorted(sorted_codes, codes, "left")
+    hi = np.searchsorted(sorted_codes, codes, "right")
+    rows = np.repeat(np.arange(len(codes)), hi - lo) + first_row
+    # positions lo..hi-1 of every pair, concatenated without a Python loop
+    starts = np.repeat(lo - np.r_[0, np.cumsum(hi - lo)[:-1]], hi - lo)
+    arcs = sorted_arcs[np.arange(int((hi - lo).sum())) + starts]
+    return rows, arcs
 
 
 class PlacementMip:
-    """One binary per arc, one `_add_<rule>` per rule, one objective."""
+    """One binary per arc, one continuous `together` per sibling pair sharing a club."""
 
     def __init__(self, inst: PlacementInstance) -> None:
         self.inst = inst
-        self.solver = pywraplp.Solver.CreateSolver("HIGHS") or pywraplp.Solver.CreateSolver("SCIP")
-        self.solver.SuppressOutput()  # stdout may carry the result document
-        self.solver.SetSolverSpecificParametersAsString("output_flag=false\n")
-        self.x = [self.solver.BoolVar(f"x{i}") for i in range(len(inst.left))]
-        self.together: list[tuple[pywraplp.Variable, int]] = []
-        self._add_one_activity_per_child()
-        self._add_capacity()
-        self._add_most_placed()
-        self._add_budget()
-        self._add_sibling_pairs()
-        self._add_objective()
-
-    def _sum(self, arcs) -> pywraplp.LinearExpr:
-        return self.solver.Sum([self.x[i] for i in arcs])
-
-    def _add_one_activity_per_child(self) -> None:
+        m = len(inst.left)
+        points = inst.sibling_points
+        pairs = sibling_pairs(inst.left, inst.sib_key) if points > 0 else np.zeros((0, 3))
+        self.pairs = pairs.astype(np.int64)
+        n_pairs = len(pairs)
+        n_cap = len(inst.cap)
+        n_left = int(inst.left.max()) + 1 if m else 0
+        rows, cols, vals, lo, hi = [], [], [], [], []
+        arange = np.arange(m)
         # Each child gets at most one activity.
-        for arcs in _groups(self.inst.left):
-            if len(arcs) > 1:
-                self.solver.Add(self._sum(arcs.tolist()) <= 1)
-
-    def _add_capacity(self) -> None:
+        rows.append(inst.left)
+        lo.append(np.full(n_left, -np.inf))
+        hi.append(np.ones(n_left))
         # No activity gets more children than its free places.
-        for arcs in _groups(self.inst.right):
-            cap = int(self.inst.cap[self.inst.right[arcs[0]]])
-            if cap < len(arcs):
-                self.solver.Add(self._sum(arcs.tolist()) <= cap)
-
-    def _add_most_placed(self) -> None:
-        # Lexicographic objective, first level: the flow already knows the most that fit.
-        if self.inst.placed is not None:
-            self.solver.Add(self._sum(range(len(self.x))) == self.inst.placed)
-
-    def _add_budget(self) -> None:
+        rows.append(n_left + inst.right)
+        lo.append(np.full(n_cap, -np.inf))
+        hi.append(inst.cap.astype(float))
+        cols += [arange, arange]
+        vals += [np.ones(m), np.ones(m)]
+        n_rows = n_left + n_cap
+        # A pair of siblings earns its points only when both are in the club: z <= y_i, z <= y_j.
+        if n_pairs:
+            n = max(n_left, 1)
+            arc_code = np.where(inst.sib_key >= 0, inst.sib_key * n + inst.left, -1)
+            for side in (1, 2):
+                r, a = _side_rows(self.pairs[:, 0] * n + self.pairs[:, side], arc_code, n_rows)
+                rows += [r, n_rows + np.arange(n_pairs)]
+                cols += [a, m + np.arange(n_pairs)]
+                vals += [-np.ones(len(a)), np.ones(n_pairs)]
+                lo.append(np.full(n_pairs, -np.inf))
+                hi.append(np.zeros(n_pairs))
+                n_rows += n_pairs
+        # Most placed: the flow already knows how many fit (without a budget).
+        if inst.placed is not None:
+            rows.append(np.full(m, n_rows))
+            cols.append(arange)
+            vals.append(np.ones(m))
+            lo.append(np.array([float(inst.placed)]))
+            hi.append(np.array([float(inst.placed)]))
+            n_rows += 1
         # The fees of all placements stay within the subsidy budget.
-        if self.inst.budget is not None:
-            fees = self.inst.fee.tolist()
-            terms = [f * x for f, x in zip(fees, self.x, strict=True) if f]
-            self.solver.Add(self.solver.Sum(terms) <= self.inst.budget)
-
-    def _add_sibling_pairs(self) -> None:
-        # A pair of siblings earns its points only when both are in the same club.
-        inst = self.inst
-        if inst.sibling_points <= 0:
-            return
-        shared = np.flatnonzero(inst.sib_key >= 0)
-        for group in _groups(inst.sib_key[shared]):
-            by_child: dict[int, list[int]] = {}
-            for i in shared[group].tolist():
-                by_child.setdefault(int(inst.left[i]), []).append(i)
-            kids = sorted(by_child)
-            for a in range(len(kids)):
-                for b in range(a + 1, len(kids)):
-                    y = self.solver.NumVar(0.0, 1.0, "")  # integral at any vertex that matters
-                    self.solver.Add(y <= self._sum(by_child[kids[a]]))
-                    self.solver.Add(y <= self._sum(by_child[kids[b]]))
-                    self.together.append((y, inst.sibling_points))
-
-    def _add_objective(self) -> None:
-        # Most placed first (folded when a budget leaves the count open), then the best score.
-        inst = self.inst
+        if inst.budget is not None:
+            rows.append(np.full(m, n_rows))
+            cols.append(arange)
+            vals.append(inst.fee.astype(float))
+            lo.append(np.array([-np.inf]))
+            hi.append(np.array([float(inst.budget)]))
+            n_rows += 1
+        self.shape = (n_rows, m + n_pairs)
+        self.entries = (np.concatenate(vals), np.concatenate(rows), np.concatenate(cols))
+        self.row_lo, self.row_hi = np.concatenate(lo), np.concatenate(hi)
         per = inst.score + (inst.weight_per_child if inst.placed is None else 0)
-        terms = [int(w) * x for w, x in zip(per.tolist(), self.x, strict=True)]
-        terms += [p * y for y, p in self.together]
-        self.solver.Maximize(self.solver.Sum(terms))
+        # milp minimises: most placed (folded when a budget leaves the count open), best score
+        self.cost = -np.r_[per.astype(float), np.full(n_pairs, float(points))]
+        self.integrality = np.r_[np.ones(m), np.zeros(n_pairs)]
 
     def solve(self, hint: np.ndarray, seconds: float) -> PlacementSolution:
         """Solve to a zero gap (or until `seconds`); HiGHS' MIP is deterministic."""
-        # no SetHint: the HiGHS interface of pywraplp crashes on it (OR-Tools 9.15)
-        self.solver.SetTimeLimit(int(max(seconds, 0.05) * 1000))
-        params = pywraplp.MPSolverParameters()
-        params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
-        status = self.solver.Solve(params)
-        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-            return PlacementSolution(hint, False, -1, -1)
-        chosen = np.array([round(x.solution_value()) for x in self.x], np.int64)
-        objective = self.solver.Objective()
-        return PlacementSolution(
-            chosen,
-            status == pywraplp.Solver.OPTIMAL,
-            int(round(objective.Value())),
-            int(np.floor(objective.BestBound() + 1e-6)),
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import csr_matrix
+
+        vals, rows, cols = self.entries
+        matrix = csr_matrix((vals, (rows, cols)), shape=self.shape)
+        res = milp(
+            self.cost,
+            constraints=LinearConstraint(matrix, self.row_lo, self.row_hi),
+            integrality=self.integrality,
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0, "time_limit": max(seconds, 0.05), "disp": False},
         )
+        bound = getattr(res, "mip_dual_bound", None)
+        bound = -1 if bound is None or not math.isfinite(bound) else math.floor(-bound + 1e-6)
+        if res.x is None:
+            return PlacementSolution(hint, False, -1, bound)
+        chosen = np.rint(res.x[: len(self.inst.left)]).astype(np.int64)
+        return PlacementSolution(chosen, res.status == 0, int(round(-res.fun)), bound)

@@ -32,8 +32,10 @@ def sibling_pairs(left: np.ndarray, sib_key: np.ndarray) -> np.ndarray:
     """Return rows (key, child i, child j), i < j, of siblings who share a candidate club."""
     sel = sib_key >= 0
     kc = np.unique(np.stack([sib_key[sel], left[sel]], 1), axis=0)
+    if len(kc) == 0:
+        return np.zeros((0, 3), np.int64)
     rows = []
-    starts = np.flatnonzero(np.r_[True, kc[1:, 0] != kc[:-1, 0]]) if len(kc) else []
+    starts = np.flatnonzero(np.r_[True, kc[1:, 0] != kc[:-1, 0]])
     for s, e in zip(starts, list(starts[1:]) + [len(kc)], strict=True):
         kids = kc[s:e, 1]
         for a in range(len(kids)):
