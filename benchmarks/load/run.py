@@ -1,11 +1,12 @@
 """Serve matcher with gunicorn on loopback and let N coordinators work at once for S seconds.
 
-Each simulated coordinator logs in once (argon2 is slow by design), then loops without pause
-over the pages of daily work: the families list (pages, search), a family's page, the contact
-families list and the start page. Prints throughput, p50/p95/p99 latency and errors.
+Each simulated coordinator logs in once (argon2 is slow by design), then loops over the pages
+of daily work, reading each for MIN-MAX seconds (`--think`): the families list (pages, search),
+a family's page (an audited view), the contact families list and the start page. Prints
+throughput, p50/p95/p99 latency, errors and gunicorn's CPU per request.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/matcher_load \
-        .venv/bin/python -m benchmarks.load.run --users 50 --seconds 60 --workers 2
+        .venv/bin/python -m benchmarks.load.run --users 50 --seconds 60 --workers 5 --think 1 5
 """
 
 import argparse
@@ -130,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=5, help="2 x cores + 1, as in production")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
