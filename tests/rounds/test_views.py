@@ -147,3 +147,14 @@ def test_rounds_of_another_municipality_are_not_found(client, town):
     p = rnd.proposals[0]
     assert client.post(f"/rounds/{rnd.id}/proposals/{p.id}/accept").status_code == 404
     assert db.session.get(Proposal, p.id).status == "proposed"
+
+
+def test_rounds_list_shows_the_results_placed_and_paired_figures(client, town):
+    f.login(client, town["staff"].email)
+    _start(client)
+    rnd = _run_latest()
+    stats = rnd.result_doc["stats"]
+    html = client.get("/rounds/").get_data(as_text=True)
+    row = html[html.index(f"/rounds/{rnd.id}") :].split("</tr>")[0]
+    assert f"<td>{stats['placed']}</td>" in row and f"<td>{stats['paired']}</td>" in row
+    assert stats["placed"] > 0
