@@ -12,12 +12,12 @@ import numpy as np
 from .candidates import ChildArcs
 from .document import Round
 from .parts import components
-from .placement import Part, PartResult, solve_part
+from .placement import Part, PartResult, solve_part, whole_mip_fits
 
 _PARALLEL_ARCS = 20_000  # below this a part solves faster than a process starts
 
 
-def _solve(job: tuple[Part, int, float]) -> PartResult:
+def _solve(job: tuple[Part, int, float, bool]) -> PartResult:
     return solve_part(*job)
 
 
@@ -70,8 +70,13 @@ def split(rnd: Round, arcs: ChildArcs, sib_key: np.ndarray, sib_n: np.ndarray) -
     return parts
 
 
-def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
-    """Place the children of every part; parts run two at a time (two cores)."""
+def place_children(rnd: Round, arcs: ChildArcs, deadline: float, nominal: float) -> Outcome:
+    """Place the children of every part; parts run two at a time (two cores).
+
+    `nominal` is the time limit the caller was given for this stage: a part whose share of it
+    (by size) is enough for one whole MIP gets one; the choice depends on the document and
+    the limit only, never on the clock, so the same document gets the same answer.
+    """
     sib_key, sib_n = sibling_keys(rnd, arcs)
     parts = split(rnd, arcs, sib_key, sib_n)
     points = rnd.params.sibling_points
@@ -82,7 +87,10 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float) -> Outcome:
     big = [p for p in parts if len(p.left) >= _PARALLEL_ARCS]
     workers = 2 if len(big) >= 2 else 1
     ends = [min(deadline, time.monotonic() + workers * window * len(p.left) / total) for p in parts]
-    jobs = [(p, points, end) for p, end in zip(parts, ends, strict=True)]
+    jobs = [
+        (p, points, end, whole_mip_fits(len(p.left), workers * nominal * len(p.left) / total))
+        for p, end in zip(parts, ends, strict=True)
+    ]
     if workers == 2:
         with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
             results: list[PartResult] = list(pool.map(_solve, jobs))

@@ -16,8 +16,15 @@ from .placement_model import PlacementInstance
 from .siblings import SCALE, relax, sibling_pairs
 
 # Parts up to this many arcs are solved as one MIP (the municipality round, 31,000 arcs, in
-# ~8 s of CPU); larger ones first get a Lagrangian bound and cores, so a bound always exists.
+# 6-10 s of CPU) when their share of the time limit allows ~2,000 arcs a second; others first
+# get a Lagrangian bound and cores, so that a bound exists even when the time runs out.
 _WHOLE_MIP_ARCS = 60_000
+_ARCS_PER_SECOND = 2_000
+
+
+def whole_mip_fits(arcs: int, seconds: float) -> bool:
+    """Return whether a part of `arcs` arcs is solved as one MIP within `seconds`."""
+    return arcs <= _WHOLE_MIP_ARCS and arcs <= _ARCS_PER_SECOND * seconds
 
 
 @dataclass
@@ -76,7 +83,7 @@ def _together_now(part: Part, chosen: np.ndarray) -> np.ndarray:
     return out
 
 
-def solve_part(part: Part, points: int, deadline: float) -> PartResult:
+def solve_part(part: Part, points: int, deadline: float, whole_mip: bool = True) -> PartResult:
     """Solve one part exactly (or as well as the deadline allows)."""
     big = fold_weight(part, points)
     w = big + part.score
@@ -96,7 +103,7 @@ def solve_part(part: Part, points: int, deadline: float) -> PartResult:
         if cand.sum() != placed or value(cand) <= best_value:
             break
         best, best_value = cand, value(cand)
-    if len(part.left) > _WHOLE_MIP_ARCS:
+    if not whole_mip or len(part.left) > _WHOLE_MIP_ARCS:
         return _refine_large(part, points, deadline, big, placed, best, best_value, value)
     # The flow's score is the best without sibling points; every possible pair on top of it
     # bounds any answer. When the incumbent reaches it, nothing is left to prove.

@@ -24,7 +24,9 @@ def solve_round(rnd: Round, time_limit: float = 60.0) -> dict[str, Any]:
     arcs = build_child_arcs(rnd)
     # With a budget the unconstrained optimum is only a start: keep half the time for the budget.
     share = 1.0 if rnd.params.budget is None else 0.5
-    outcome = place_children(rnd, arcs, time.monotonic() + share * (deadline - time.monotonic()))
+    outcome = place_children(
+        rnd, arcs, time.monotonic() + share * (deadline - time.monotonic()), share * time_limit
+    )
     budget_bound = False
     if rnd.params.budget is not None:
         outcome, budget_bound = within_budget(rnd, arcs, outcome, deadline)
