@@ -31,21 +31,25 @@ HEADER = (
 
 
 def run_process(cmd: list[str], cap: float) -> tuple[float, float, bool]:
-    """Run `cmd`; return (wall seconds, peak MiB, finished) with a kill after `cap` seconds."""
+    """Run `cmd`; return (wall seconds, peak MiB, finished) with a kill after `cap` seconds.
+
+    The peak comes from /usr/bin/time: Linux carries a process's max RSS across fork and exec,
+    so a child forked straight from this (large) process would report our size, not its own.
+    """
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - started > cap:
-            os.killpg(proc.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(proc.pid, 0)
-            return time.monotonic() - started, usage.ru_maxrss / 1024, False
-        time.sleep(0.02)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    ok = proc.returncode == 0
-    return time.monotonic() - started, usage.ru_maxrss / 1024, ok
+    peak = OUT / "peak-kib.txt"
+    peak.unlink(missing_ok=True)
+    timed = ["/usr/bin/time", "-f", "%M", "-o", str(peak), *cmd]
+    proc = subprocess.Popen(timed, cwd=ROOT, start_new_session=True)
+    try:
+        code = proc.wait(timeout=cap)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return time.monotonic() - started, float("nan"), False
+    wall = time.monotonic() - started
+    kib = peak.read_text().split()[-1] if peak.exists() else "nan"
+    return wall, float(kib) / 1024, code == 0
 
 
 def measure(method: str, doc_path: Path, doc: dict, cap: float, limit: float) -> dict:
@@ -111,7 +115,7 @@ def table_row(label: str, row: dict) -> str:
         _cell(row, "paired"),
         _cell(row, "pair_score"),
         f"{row['wall']:.2f}",
-        f"{row['mib']:.0f}",
+        "–" if row["mib"] != row["mib"] else f"{row['mib']:.0f}",  # NaN: killed at the cap
         _cell(row, "breaks"),
         f"{row['load']:.1f}",
     ]
