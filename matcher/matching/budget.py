@@ -4,6 +4,7 @@ reduced-cost fixing closes the gap where time allows."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -33,6 +34,29 @@ def _fill(part: Part, x: np.ndarray, fee: np.ndarray, budget: int) -> np.ndarray
             load[a] += 1
             spent += int(fee[i])
     return x
+
+
+def _lp_bound(
+    part: Part, key: np.ndarray, fee: np.ndarray, budget: int, placed: int, points: int, end: float
+) -> int | None:
+    """Return a proven bound on the score of any answer within budget, or None.
+
+    Two LP relaxations with the budget row: the most children that fit (if its floor equals
+    the incumbent's count, no answer places more), then the best score with that count.
+    """
+    zero = np.zeros(len(part.left), np.int64)
+    count = PlacementMip(
+        PlacementInstance(part.left, part.right, part.cap, zero, key, fee, budget, None, 1, 0)
+    ).relaxation(end - time.monotonic())
+    if count is None or math.floor(count + 1e-6) > placed:
+        return None
+    best = PlacementMip(
+        PlacementInstance(
+            part.left, part.right, part.cap, part.score, key, fee, budget, placed, 0, points
+        )
+    ).relaxation(end - time.monotonic())
+    # a hair of slack: the LP's reported optimum may sit a rounding error below the true one
+    return None if best is None else math.floor(best + 0.01)
 
 
 def within_budget(
@@ -92,6 +116,14 @@ def within_budget(
     placed = int(best_x.sum())
     proven = best_ub is not None and best_ub < 2 * _K * (best_v + 1)
     engine = "lagrangian-flow"
+    lp_bound, count_at_lp = None, -1
+    if not proven and time.monotonic() < deadline - 1:
+        # LP bounds first, with a third of the time left: they make the bound informative
+        end = time.monotonic() + (deadline - time.monotonic()) / 3
+        count_at_lp = int(best_x.sum())
+        lp_bound = _lp_bound(part, key, fee, budget, count_at_lp, points, end)
+        if lp_bound is not None and lp_bound <= best_v - big * int(best_x.sum()):
+            proven = True
     if not proven and best_ub is not None and time.monotonic() < deadline - 0.5:
         keep = np.flatnonzero((best_rc <= best_ub - 2 * _K * best_v) | (best_x > 0))
         inst = PlacementInstance(
@@ -118,6 +150,9 @@ def within_budget(
         placed = int(best_x.sum())
     score = best_v - big * placed
     bound = score if proven else max(score, best_ub // (2 * _K) - big * placed)
+    if not proven and lp_bound is not None and placed == count_at_lp:
+        bound = max(score, min(bound, lp_bound))
+        proven = bound <= score
     return (
         Outcome(np.flatnonzero(best_x), proven, score, bound, outcome.parts, {engine: 1}, key, []),
         True,

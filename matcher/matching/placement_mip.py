@@ -94,6 +94,22 @@ class PlacementMip:
         self.cost = -np.r_[per.astype(float), np.full(n_pairs, float(points))]
         self.integrality = np.r_[np.ones(m), np.zeros(n_pairs)]
 
+    def relaxation(self, seconds: float) -> float | None:
+        """Return the LP relaxation's optimum (an upper bound on any answer), None if unsolved."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import csr_matrix
+
+        vals, rows, cols = self.entries
+        res = milp(
+            self.cost,
+            constraints=LinearConstraint(
+                csr_matrix((vals, (rows, cols)), self.shape), self.row_lo, self.row_hi
+            ),
+            bounds=Bounds(0, 1),
+            options={"time_limit": max(seconds, 0.05), "disp": False},
+        )
+        return -float(res.fun) if res.status == 0 else None
+
     def solve(self, hint: np.ndarray, seconds: float) -> PlacementSolution:
         """Solve to a zero gap (or until `seconds`); HiGHS' MIP is deterministic."""
         from scipy.optimize import Bounds, LinearConstraint, milp
