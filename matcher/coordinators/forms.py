@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.models import Child, Family
-from matcher.services.families import FamilyFilters
+from matcher.services.families import FAMILY_FIELDS, FamilyFilters
 from matcher.web.validators import ChildBirthDate, DanishPostcode, NoCPR, NotInFuture, Phone
 
 GENDER_LABELS = {"female": _l("Girl"), "male": _l("Boy"), "other": _l("Other")}
@@ -57,6 +57,11 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+# The family fields the form carries as they are; interests are typed as words, the location
+# only when it overrides the postcode's.
+_PLAIN_FIELDS = tuple(f for f in FAMILY_FIELDS if f != "interests")
 
 
 class FamilyForm(FlaskForm):
@@ -117,26 +122,7 @@ class FamilyForm(FlaskForm):
 
     def to_data(self) -> dict:
         """Return the plain data the families service takes."""
-        data = {
-            name: getattr(self, name).data
-            for name in (
-                "reference",
-                "name",
-                "address",
-                "postcode",
-                "lat",
-                "lon",
-                "phone",
-                "languages",
-                "arrival_date",
-                "consent_given_by",
-                "consent_date",
-                "coordinator_id",
-                "backup_coordinator_id",
-                "wants_contact_family",
-                "notes",
-            )
-        }
+        data = {name: getattr(self, name).data for name in (*_PLAIN_FIELDS, "lat", "lon")}
         data["interests"] = split_words(self.interests.data)
         data["address"] = data["address"] or ""
         data["notes"] = data["notes"] or ""
@@ -147,25 +133,7 @@ class FamilyForm(FlaskForm):
     @classmethod
     def for_record(cls, family: Family) -> "FamilyForm":
         """Build the form filled with a family's current values and version."""
-        data = {
-            name: getattr(family, name)
-            for name in (
-                "reference",
-                "name",
-                "address",
-                "postcode",
-                "phone",
-                "languages",
-                "arrival_date",
-                "consent_given_by",
-                "consent_date",
-                "coordinator_id",
-                "backup_coordinator_id",
-                "wants_contact_family",
-                "notes",
-                "version",
-            )
-        }
+        data = {name: getattr(family, name) for name in (*_PLAIN_FIELDS, "version")}
         data["interests"] = ", ".join(family.interests or [])
         if family.location_override:
             data["lat"], data["lon"] = family.lat, family.lon
