@@ -22,16 +22,14 @@ import re
 from datetime import UTC, date, datetime
 
 from flask import current_app
-from sqlalchemy import JSON, String, Text, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, String, Text, or_, select, update
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Family, OutboxMessage, Proposal, Round, Unmatched
-from matcher.models.contact_family import ContactFamily
-from matcher.models.family import INTEGRATION_YEARS, Child, add_months
+from matcher.models.family import INTEGRATION_YEARS, add_months
 from matcher.services import audit, geocode
 from matcher.services.gdpr_docs import scrub_document
-from matcher.web.validators import contains_cpr
+from matcher.web.cpr import CprRefused
 
 log = logging.getLogger("matcher.gdpr")
 
@@ -47,21 +45,14 @@ KNOWN_TABLES = {
     "round",
     "outbox_message",
 }
-# Free-text columns that must never hold a CPR number, checked on every flush.
-FREE_TEXT = {
-    Family: ("name", "address", "notes", "consent_given_by", "reference"),
-    Child: ("first_name",),
-    Proposal: ("decline_reason", "end_reason"),
-    ContactFamily: ("name", "contact_name", "address", "motivation"),
-}
 
 
 class GdprRefused(Exception):
     """The action cannot be done on this family; the message says why."""
 
 
-class CPRRefused(ValueError):
-    """A free-text field held something that looks like a CPR number; nothing was saved."""
+# One guard refuses CPR numbers before every flush (matcher/web/cpr.py); this is its error.
+CPRRefused = CprRefused
 
 
 def _now() -> datetime:
@@ -281,11 +272,3 @@ def run_retention(today: date | None = None, months: int | None = None) -> int:
     log.info("retention: anonymised %d families", count)
     return count
 
-
-@event.listens_for(Session, "before_flush")
-def _refuse_cpr(session: Session, flush_context, instances) -> None:
-    """Refuse to store a CPR number in any free-text column, whatever path wrote it."""
-    for obj in list(session.new) + list(session.dirty):
-        for attr in FREE_TEXT.get(type(obj), ()):
-            if contains_cpr(getattr(obj, attr, None)):
-                raise CPRRefused(f"{type(obj).__name__}.{attr} looks like it holds a CPR number")
