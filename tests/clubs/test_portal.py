@@ -1,5 +1,6 @@
 """The club portal: a contact keeps its own club and activities, and sees only what it may."""
 
+import re
 from datetime import date
 
 import pytest
@@ -186,6 +187,11 @@ def test_activity_post_without_csrf_token_is_refused(client, world, app_config):
     assert activity_count(club) == before
 
 
+def without_csrf_tokens(html: str) -> str:
+    """Random tokens can contain a short sentinel such as 'xq' by chance."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
+
+
 SENTINELS = {
     "surname": "Sentinelsurname",
     "address": "Sentineladdressvej 99",
@@ -252,6 +258,6 @@ def test_club_contact_sees_only_first_name_age_start_and_coordinator(client, wor
     assert "Amira" in children and "Karin Koord" in children and "koord@example.dk" in children
     age = date.today().year - 2014 - ((date.today().month, date.today().day) < (2, 13))
     assert f"<td>{age}</td>" in children
-    for html in (p.get_data(as_text=True) for p in pages):
+    for html in (without_csrf_tokens(p.get_data(as_text=True)) for p in pages):
         for value in (*SENTINELS.values(), "13.02.2014", "13/02/2014", "13. feb"):
             assert value not in html
