@@ -107,20 +107,30 @@ def build_child_arcs(rnd: Round) -> ChildArcs:
     ranks, act_cat = wish_ranks(rnd)
     p = rnd.params
     eligible = np.flatnonzero((ch["age"] < 18) & (ranks.min(axis=1) < NOT_WISHED))
+    e_age, e_gender, e_days = ch["age"][eligible], ch["gender"][eligible], ch["days"][eligible]
+    e_ranks = ranks[eligible]
+
+    def admissible(q: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """The hard rules that need no distance: wishes, age range, gender, weekdays."""
+        age = e_age[q]
+        return (
+            (e_ranks[q, act_cat[a]] < NOT_WISHED)
+            & (ac["min_age"][a] <= age)
+            & (age <= ac["max_age"][a])
+            & ((ac["gender"][a] == 0) | (ac["gender"][a] == e_gender[q]))
+            & ((ac["days"][a] & e_days[q]) != 0)
+        )
+
     qi, ai, km = pairs_within(
-        ch["lat"][eligible], ch["lon"][eligible], ch["reach"][eligible], ac["lat"], ac["lon"]
+        ch["lat"][eligible],
+        ch["lon"][eligible],
+        ch["reach"][eligible],
+        ac["lat"],
+        ac["lon"],
+        admissible,
     )
     ci = eligible[qi]
     rank = ranks[ci, act_cat[ai]].astype(np.int64)
-    age = ch["age"][ci]
-    keep = (
-        (rank < NOT_WISHED)
-        & (ac["min_age"][ai] <= age)
-        & (age <= ac["max_age"][ai])
-        & ((ac["gender"][ai] == 0) | (ac["gender"][ai] == ch["gender"][ci]))
-        & ((ac["days"][ai] & ch["days"][ci]) != 0)
-    )
-    ci, ai, km, rank = ci[keep], ai[keep], km[keep], rank[keep]
     keep = ~declined(rnd, ci, ai)
     ci, ai, km, rank = ci[keep], ai[keep], km[keep].copy(), rank[keep]
     prefs = np.array(list(p.preference_points) + [0], np.int64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -55,10 +56,24 @@ def _chord(km: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.sin(half) * (1 + 1e-9) + 1e-6
 
 
+Admissible = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
 def pairs_within(
-    q_lat: np.ndarray, q_lon: np.ndarray, reach: np.ndarray, t_lat: np.ndarray, t_lon: np.ndarray
+    q_lat: np.ndarray,
+    q_lon: np.ndarray,
+    reach: np.ndarray,
+    t_lat: np.ndarray,
+    t_lon: np.ndarray,
+    admissible: Admissible | None = None,
+    ordered: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (query index, target index, km) of every pair with km <= the query's reach."""
+    """Return (query index, target index, km) of every pair with km <= the query's reach.
+
+    `admissible(q, t)`, when given, is a cheap vectorised filter applied before any distance is
+    computed (integer rules cost far less than five trigonometric functions a pair). With
+    `ordered` the pairs come sorted by query, then target; callers that sort anyway skip it.
+    """
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if len(q_lat) == 0 or len(t_lat) == 0:
         return empty
@@ -92,6 +107,9 @@ def pairs_within(
             targets = np.concatenate(found)
         q = np.repeat(np.array(members, np.int64), len(targets))
         t = np.tile(targets, len(members))
+        if admissible is not None:
+            ok = admissible(q, t)
+            q, t = q[ok], t[ok]
         km = haversine_np(q_lat[q], q_lon[q], t_lat[t], t_lon[t])
         keep = km <= reach[q] + _EXACT_MARGIN
         qs.append(q[keep])
@@ -102,5 +120,8 @@ def pairs_within(
     q, t, km = np.concatenate(qs), np.concatenate(ts), np.concatenate(kms)
     km = exact_where_close(km, [reach[q]], (q_lat[q], q_lon[q], t_lat[t], t_lon[t]))
     keep = km <= reach[q]
-    order = np.lexsort((t[keep], q[keep]))
-    return q[keep][order], t[keep][order], km[keep][order]
+    q, t, km = q[keep], t[keep], km[keep]
+    if not ordered:
+        return q, t, km
+    order = np.argsort(q * len(t_lat) + t)  # by query, then target: one integer sort
+    return q[order], t[order], km[order]

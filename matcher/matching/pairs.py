@@ -12,9 +12,6 @@ from .candidates import penalty
 from .document import Round
 from .geo import pairs_within
 
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], np.int64)
-
-
 @dataclass(frozen=True)
 class PairArcs:
     """Feasible pairings as parallel arrays, sorted by family then contact family."""
@@ -30,12 +27,14 @@ class PairArcs:
 
 
 def _bitsets(groups: list[Iterable], universe: dict) -> np.ndarray:
-    """Return one packed bit row per group, a bit per member of the universe."""
-    dense = np.zeros((len(groups), max(len(universe), 1)), bool)
+    """Return one row of 64-bit words per group, a bit per member of the universe."""
+    words = max((len(universe) + 63) // 64, 1)
+    out = np.zeros((len(groups), words), np.uint64)
     for i, group in enumerate(groups):
         for item in group:
-            dense[i, universe[item]] = True
-    return np.packbits(dense, axis=1)
+            bit = universe[item]
+            out[i, bit >> 6] |= np.uint64(1 << (bit & 63))
+    return out
 
 
 def shared(left: list[Iterable], right: list[Iterable], li: np.ndarray, ri: np.ndarray):
@@ -46,10 +45,17 @@ def shared(left: list[Iterable], right: list[Iterable], li: np.ndarray, ri: np.n
             universe.setdefault(item, len(universe))
     a, b = _bitsets(left, universe), _bitsets(right, universe)
     out = np.zeros(len(li), np.int64)
-    for start in range(0, len(li), 1 << 18):  # chunks bound the memory of the byte matrix
-        s = slice(start, start + (1 << 18))
-        out[s] = _POPCOUNT[a[li[s]] & b[ri[s]]].sum(axis=1)
+    for w in range(a.shape[1]):  # one word for up to 64 languages, interests or ages
+        out += np.bitwise_count(a[li, w] & b[ri, w])
     return out
+
+
+def _declined(fi: np.ndarray, ki: np.ndarray, n: int, excluded: list[int]) -> np.ndarray:
+    """Return a mask of the pairs declined before (a sorted lookup, not a set operation)."""
+    keys = np.unique(np.array(excluded, np.int64))
+    pair = fi * n + ki
+    pos = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+    return keys[pos] == pair
 
 
 def build_pair_arcs(rnd: Round) -> PairArcs:
@@ -62,7 +68,7 @@ def build_pair_arcs(rnd: Round) -> PairArcs:
     f_lat = np.array([f.lat for f in fs], float)
     f_lon = np.array([f.lon for f in fs], float)
     reach = np.array([k.max_distance_km for k in ks], float)
-    ki, fi, km = pairs_within(k_lat, k_lon, reach, f_lat, f_lon)
+    ki, fi, km = pairs_within(k_lat, k_lon, reach, f_lat, f_lon, ordered=False)
     cert = np.array([k.child_certificate for k in ks], bool)
     keep = ~needs_cert[fi] | cert[ki]
     index = {k.id: i for i, k in enumerate(ks)}
@@ -74,9 +80,9 @@ def build_pair_arcs(rnd: Round) -> PairArcs:
         if x in index
     ]
     if excluded:
-        keep &= ~np.isin(fi * n + ki, np.array(excluded, np.int64))
+        keep &= ~_declined(fi, ki, n, excluded)
     fi, ki, km = fi[keep], ki[keep], km[keep].copy()
-    order = np.lexsort((ki, fi))
+    order = np.argsort(fi * n + ki)
     fi, ki, km = fi[order], ki[order], km[order]
     language = shared([f.languages for f in fs], [k.languages for k in ks], fi, ki) > 0
     k_near = [
