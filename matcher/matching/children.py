@@ -12,13 +12,17 @@ import numpy as np
 from .candidates import ChildArcs
 from .document import Round
 from .parts import components
-from .placement import Part, PartResult, solve_part, whole_mip_fits
+from .placement import Part, PartResult, solve_part
 
 _PARALLEL_ARCS = 20_000  # below this a part solves faster than a process starts
 
 
-def _solve(job: tuple[Part, int, float, bool]) -> PartResult:
-    return solve_part(*job)
+def _solve(job: tuple[Part, int, float, float, float]) -> PartResult:
+    part, points, deadline, nominal, seconds = job
+    # A part's clock starts when a worker takes it up, so parts queued behind a large one
+    # still get their share; the round's deadline stays the hard limit. The method is chosen
+    # from the nominal share (document and limit only), so the answer stays deterministic.
+    return solve_part(part, points, min(deadline, time.monotonic() + seconds), nominal)
 
 
 @dataclass
@@ -86,10 +90,17 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float, nominal: float)
     window = max(deadline - time.monotonic(), 0.0)
     big = [p for p in parts if len(p.left) >= _PARALLEL_ARCS]
     workers = 2 if len(big) >= 2 else 1
-    ends = [min(deadline, time.monotonic() + workers * window * len(p.left) / total) for p in parts]
+    # Largest first, so that the two workers finish at about the same time.
+    parts.sort(key=lambda p: len(p.left), reverse=True)
     jobs = [
-        (p, points, end, whole_mip_fits(len(p.left), workers * nominal * len(p.left) / total))
-        for p, end in zip(parts, ends, strict=True)
+        (
+            p,
+            points,
+            deadline,
+            workers * nominal * len(p.left) / total,
+            workers * window * len(p.left) / total,
+        )
+        for p in parts
     ]
     if workers == 2:
         with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
+import time
 
-from .errors import RoundError
-from .solve import solve
+_STARTED = time.monotonic()  # the time limit covers reading and writing the documents too
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+
+from .errors import RoundError  # noqa: E402
+from .solve import solve  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 2 invalid input)."""
+    started = min(_STARTED, time.monotonic())
     args = _parser().parse_args(argv)
     try:
         with open(args.input, encoding="utf-8") as fh:
@@ -33,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.input}: not valid JSON ({err})", file=sys.stderr)
         return 2
     try:
-        result = solve(doc, time_limit=args.time_limit)
+        result = solve(doc, time_limit=args.time_limit, started=started)
     except RoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -1,12 +1,33 @@
-"""Pairing families with contact families: one min-cost flow, exact (no coupling rules)."""
+"""Pairing families with contact families: one min-cost flow per independent part, exact (no
+coupling rules), parts of a large national round two at a time."""
 
 from __future__ import annotations
+
+from multiprocessing import get_context
 
 import numpy as np
 
 from .document import Round
 from .flow import max_weight_matching
 from .pairs import PairArcs
+from .parts import components
+
+# Below this many arcs the flows are solved in this process: starting workers costs more.
+_PARALLEL_ARCS = 500_000
+
+# What the forked workers read (set just before they are forked, so nothing is pickled).
+_JOB: dict = {}
+
+
+def _solve_part(idx: np.ndarray) -> np.ndarray:
+    caps, family, contact, weight = _JOB["caps"], _JOB["family"], _JOB["contact"], _JOB["weight"]
+    fams, left = np.unique(family[idx], return_inverse=True)
+    contacts, right = np.unique(contact[idx], return_inverse=True)
+    return max_weight_matching(len(fams), caps[contacts], left, right, weight[idx])
+
+
+def _solve_indexed(i: int) -> np.ndarray:
+    return _solve_part(_JOB["parts"][i])
 
 
 def pair_families(rnd: Round, arcs: PairArcs) -> np.ndarray:
@@ -17,7 +38,23 @@ def pair_families(rnd: Round, arcs: PairArcs) -> np.ndarray:
     np.maximum.at(worst, arcs.family, np.abs(arcs.score))
     big = int(1 + 2 * worst.sum())  # one more pair outweighs any change of score
     caps = np.array([k.capacity for k in rnd.contact_families], np.int64)
-    flows = max_weight_matching(
-        len(rnd.families), caps, arcs.family, arcs.contact, big + arcs.score
-    )
-    return np.flatnonzero(flows)
+    # Towns far apart share no candidate: each connected part is its own flow.
+    label = components(arcs.family, arcs.contact, len(caps))
+    order = np.argsort(label, kind="stable")
+    parts = np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
+    _JOB.update(caps=caps, family=arcs.family, contact=arcs.contact, weight=big + arcs.score)
+    try:
+        if len(arcs.family) >= _PARALLEL_ARCS and len(parts) >= 2:
+            # Largest first, so that the two workers finish at about the same time.
+            _JOB["parts"] = sorted(parts, key=len, reverse=True)
+            with get_context("fork").Pool(2) as pool:
+                flows = pool.map(_solve_indexed, range(len(parts)), chunksize=1)
+            parts = _JOB["parts"]
+        else:
+            flows = [_solve_part(idx) for idx in parts]
+    finally:
+        _JOB.clear()
+    chosen = np.zeros(len(arcs.family), np.int64)
+    for idx, flow in zip(parts, flows, strict=True):
+        chosen[idx] = flow
+    return np.flatnonzero(chosen)

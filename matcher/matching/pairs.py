@@ -12,6 +12,7 @@ from .candidates import penalty
 from .document import Round
 from .geo import pairs_within
 
+
 @dataclass(frozen=True)
 class PairArcs:
     """Feasible pairings as parallel arrays, sorted by family then contact family."""

@@ -27,6 +27,19 @@ def whole_mip_fits(arcs: int, seconds: float) -> bool:
     return arcs <= _WHOLE_MIP_ARCS and arcs <= _ARCS_PER_SECOND * seconds
 
 
+# HiGHS needs ~1-3 s before its first bound on 31,000 arcs (presolve, root LP).
+_MIN_MIP_SECONDS_PER_ARC = 2e-4
+
+# One Lagrangian round (a flow and its prices) costs ~3 us an arc; a quarter of a part's share
+# of the time limit goes to them, counted from the document and the limit (never the clock).
+_ROUND_SECONDS_PER_ARC = 3e-6
+
+
+def lagrangian_rounds(arcs: int, seconds: float) -> int:
+    """Return how many subgradient rounds a part of `arcs` arcs gets within `seconds`."""
+    return int(min(max(0.25 * seconds / (_ROUND_SECONDS_PER_ARC * max(arcs, 1)), 10), 150))
+
+
 @dataclass
 class Part:
     """One connected component of the candidate graph, in local indices."""
@@ -83,8 +96,10 @@ def _together_now(part: Part, chosen: np.ndarray) -> np.ndarray:
     return out
 
 
-def solve_part(part: Part, points: int, deadline: float, whole_mip: bool = True) -> PartResult:
-    """Solve one part exactly (or as well as the deadline allows)."""
+def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) -> PartResult:
+    """Solve one part exactly (or as well as the deadline allows); `share` is its nominal
+    share of the time limit in seconds, which decides the method (deterministically)."""
+    whole_mip = whole_mip_fits(len(part.left), share)
     big = fold_weight(part, points)
     w = big + part.score
     x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
@@ -104,7 +119,8 @@ def solve_part(part: Part, points: int, deadline: float, whole_mip: bool = True)
             break
         best, best_value = cand, value(cand)
     if not whole_mip or len(part.left) > _WHOLE_MIP_ARCS:
-        return _refine_large(part, points, deadline, big, placed, best, best_value, value)
+        rounds = lagrangian_rounds(len(part.left), share)
+        return _refine_large(part, points, deadline, rounds, big, placed, best, best_value, value)
     # The flow's score is the best without sibling points; every possible pair on top of it
     # bounds any answer. When the incumbent reaches it, nothing is left to prove.
     possible = len(sibling_pairs(part.left, part.sib_key))
@@ -131,6 +147,7 @@ def _refine_large(
     part: Part,
     points: int,
     deadline: float,
+    rounds: int,
     big: int,
     placed: int,
     best: np.ndarray,
@@ -141,7 +158,16 @@ def _refine_large(
     w = big + part.score
     target = SCALE * (big * placed + best_value + 1)
     lag = relax(
-        part.n_left, part.cap, part.left, part.right, w, part.sib_key, points, target, deadline
+        part.n_left,
+        part.cap,
+        part.left,
+        part.right,
+        w,
+        part.sib_key,
+        points,
+        target,
+        deadline,
+        rounds,
     )
     for cand in lag.candidates:
         if cand.sum() == placed and value(cand) > best_value:
@@ -153,12 +179,14 @@ def _refine_large(
     # Reduced-cost fixing: an arc whose reduced cost exceeds the gap is in no better solution.
     # Solve first on the arcs of small reduced cost only (a core): if the core's optimum closes
     # the gap down to the core's threshold, no arc outside it can help, and it is optimal.
-    gap = lag.bound - SCALE * (big * placed + best_value)
+    gap = lag.dual - SCALE * (big * placed + best_value)
     threshold = min(gap, SCALE * 16)
     final = bound
     while True:
         keep = np.flatnonzero((lag.rc <= threshold) | (best > 0))
         complete = threshold >= gap  # the core holds every arc of any better solution
+        if deadline - time.monotonic() < _MIN_MIP_SECONDS_PER_ARC * len(keep):
+            break  # HiGHS' presolve cannot be interrupted: do not start what cannot finish
         sol = _solve_core(part, keep, best, placed, points, deadline)
         chosen = np.zeros(len(part.left), np.int64)
         chosen[keep] = sol.chosen
@@ -166,7 +194,7 @@ def _refine_large(
             best, best_value = chosen, value(chosen)
         if complete and sol.bound >= 0:
             final = min(final, sol.bound)
-        gap = lag.bound - SCALE * (big * placed + best_value)
+        gap = lag.dual - SCALE * (big * placed + best_value)
         if (sol.proven and gap <= threshold) or final <= best_value:
             final = best_value
             break

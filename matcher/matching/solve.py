@@ -14,9 +14,24 @@ from .pairs import build_pair_arcs
 from .result import build_result
 
 
-def solve_round(rnd: Round, time_limit: float = 60.0) -> dict[str, Any]:
-    """Solve a validated round and return the `matcher-result/1` document."""
-    started = time.monotonic()
+def output_reserve(rnd: Round) -> float:
+    """Seconds kept back from the time limit to write the answer (~25 us a record, measured on
+    the national round: 70,000 children and families written in ~1.9 s)."""
+    records = len(rnd.children) + len(rnd.families)
+    return 0.05 + 2.5e-5 * records
+
+
+def solve_round(
+    rnd: Round, time_limit: float = 60.0, started: float | None = None
+) -> dict[str, Any]:
+    """Solve a validated round and return the `matcher-result/1` document.
+
+    `started` is when the clock for `time_limit` began (`time.monotonic()`; the command line
+    passes its own start, so reading the document and writing the answer count too).
+    """
+    started = time.monotonic() if started is None else started
+    # Decisions that shape the answer use this nominal limit, never the clock (determinism).
+    time_limit = max(time_limit - output_reserve(rnd), 0.0)
     deadline = started + time_limit
     # Families first: one exact flow that cannot be interrupted; children get the time left.
     pair_arcs = build_pair_arcs(rnd)
@@ -45,6 +60,9 @@ def solve_round(rnd: Round, time_limit: float = 60.0) -> dict[str, Any]:
     )
 
 
-def solve(doc: dict[str, Any], *, time_limit: float = 60.0) -> dict[str, Any]:
+def solve(
+    doc: dict[str, Any], *, time_limit: float = 60.0, started: float | None = None
+) -> dict[str, Any]:
     """Validate a `matcher-round/1` document and return its `matcher-result/1` answer."""
-    return solve_round(read_round(doc), time_limit)
+    started = time.monotonic() if started is None else started
+    return solve_round(read_round(doc), time_limit, started)
