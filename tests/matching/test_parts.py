@@ -1,0 +1,57 @@
+"""Independent parts: both ways of finding components agree, and solving the family pairing
+part by part (in two worker processes) gives the same optimum as solving it in one piece."""
+
+import numpy as np
+import pytest
+
+from benchmarks.generate import generate_round
+from matcher.matching import pairing, parts
+from matcher.matching.document import read_round
+from matcher.matching.flow import max_weight_matching
+from matcher.matching.pairs import build_pair_arcs
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_scipy_components_equal_union_find(seed, monkeypatch):
+    rng = np.random.default_rng(seed)
+    n_group, n_right = int(rng.integers(1, 60)), int(rng.integers(1, 60))
+    m = int(rng.integers(1, 150))
+    group, right = rng.integers(0, n_group, m), rng.integers(0, n_right, m)
+    by_union_find = parts.components(group, right, n_right)
+    monkeypatch.setattr(parts, "_SCIPY_ARCS", 0)
+    assert np.array_equal(parts.components(group, right, n_right), by_union_find)
+
+
+def test_labels_follow_first_appearance():
+    # arcs 0-1 share right node 5; arc 2 is alone; arc 3 joins group 0
+    group = np.array([3, 1, 2, 3])
+    right = np.array([5, 5, 7, 6])
+    assert parts.components(group, right, 8).tolist() == [0, 0, 1, 0]
+
+
+def _one_flow_score(rnd, arcs) -> tuple[int, int]:
+    worst = np.zeros(len(rnd.families), np.int64)
+    np.maximum.at(worst, arcs.family, np.abs(arcs.score))
+    big = int(1 + 2 * worst.sum())
+    caps = np.array([k.capacity for k in rnd.contact_families], np.int64)
+    x = max_weight_matching(len(rnd.families), caps, arcs.family, arcs.contact, big + arcs.score)
+    return int(x.sum()), int((arcs.score * x).sum())
+
+
+@pytest.mark.parametrize("workers", ["in process", "two workers"])
+def test_pairing_by_parts_reaches_the_one_flow_optimum(workers, monkeypatch):
+    rnd = read_round(generate_round(600, towns=3, seed=4))
+    arcs = build_pair_arcs(rnd)
+    assert (
+        len(np.unique(parts.components(arcs.family, arcs.contact, len(rnd.contact_families)))) >= 2
+    )
+    if workers == "two workers":
+        monkeypatch.setattr(pairing, "_PARALLEL_ARCS", 0)
+    chosen = pairing.pair_families(rnd, arcs)
+    count, score = _one_flow_score(rnd, arcs)
+    assert len(chosen) == count
+    assert int(arcs.score[chosen].sum()) == score
+    # each family at most once, each contact family within its capacity
+    assert len(np.unique(arcs.family[chosen])) == len(chosen)
+    used = np.bincount(arcs.contact[chosen], minlength=len(rnd.contact_families))
+    assert (used <= [k.capacity for k in rnd.contact_families]).all()
