@@ -38,8 +38,9 @@ def _fill(part: Part, x: np.ndarray, fee: np.ndarray, budget: int) -> np.ndarray
 
 def _lp_bound(
     part: Part, key: np.ndarray, fee: np.ndarray, budget: int, placed: int, points: int, end: float
-) -> int | None:
-    """Return a proven bound on the score of any answer within budget, or None.
+) -> tuple[bool, int | None]:
+    """Return whether no answer within budget places more than `placed`, and a proven bound
+    on the score of any answer that places `placed` (None when unknown).
 
     Two LP relaxations with the budget row: the most children that fit (if its floor equals
     the incumbent's count, no answer places more), then the best score with that count.
@@ -49,14 +50,14 @@ def _lp_bound(
         PlacementInstance(part.left, part.right, part.cap, zero, key, fee, budget, None, 1, 0)
     ).relaxation(end - time.monotonic())
     if count is None or math.floor(count + 1e-6) > placed:
-        return None
+        return False, None
     best = PlacementMip(
         PlacementInstance(
             part.left, part.right, part.cap, part.score, key, fee, budget, placed, 0, points
         )
     ).relaxation(end - time.monotonic())
     # a hair of slack: the LP's reported optimum may sit a rounding error below the true one
-    return None if best is None else math.floor(best + 0.01)
+    return True, None if best is None else math.floor(best + 0.01)
 
 
 def within_budget(
@@ -116,16 +117,20 @@ def within_budget(
     placed = int(best_x.sum())
     proven = best_ub is not None and best_ub < 2 * _K * (best_v + 1)
     engine = "lagrangian-flow"
-    lp_bound, count_at_lp = None, -1
+    lp_bound, count_at_lp, count_proven = None, -1, False
     if not proven and time.monotonic() < deadline - 1:
         # LP bounds first, with a third of the time left: they make the bound informative
         end = time.monotonic() + (deadline - time.monotonic()) / 3
         count_at_lp = int(best_x.sum())
-        lp_bound = _lp_bound(part, key, fee, budget, count_at_lp, points, end)
+        count_proven, lp_bound = _lp_bound(part, key, fee, budget, count_at_lp, points, end)
         if lp_bound is not None and lp_bound <= best_v - big * int(best_x.sum()):
             proven = True
     if not proven and best_ub is not None and time.monotonic() < deadline - 0.5:
         keep = np.flatnonzero((best_rc <= best_ub - 2 * _K * best_v) | (best_x > 0))
+        # When the LP proved that no answer places more, the count is fixed instead of folded
+        # into the objective: HiGHS solves that model about twice as fast (measured: 10 s
+        # against 23 s for the municipality part without a budget).
+        fixed = count_proven and placed == count_at_lp
         inst = PlacementInstance(
             part.left[keep],
             part.right[keep],
@@ -134,8 +139,8 @@ def within_budget(
             key[keep],
             fee[keep],
             budget,
-            None,
-            big,
+            placed if fixed else None,
+            0 if fixed else big,
             points,
         )
         sol = PlacementMip(inst).solve(best_x[keep], deadline - time.monotonic())
@@ -145,7 +150,8 @@ def within_budget(
             best_x, best_v = cand, value(cand)
         proven = sol.proven
         if sol.bound >= 0:
-            best_ub = min(best_ub, 2 * _K * sol.bound + 2 * _K - 1)
+            mip_bound = sol.bound + (big * placed if fixed else 0)  # in folded units
+            best_ub = min(best_ub, 2 * _K * mip_bound + 2 * _K - 1)
         engine = "lagrangian-flow+mip"
         placed = int(best_x.sum())
     score = best_v - big * placed
