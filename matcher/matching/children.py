@@ -13,6 +13,7 @@ from .candidates import ChildArcs
 from .document import Round
 from .parts import components
 from .placement import Part, PartResult, solve_part
+from .workers import may_fork_workers
 
 _PARALLEL_ARCS = 20_000  # below this a part solves faster than a process starts
 
@@ -89,7 +90,7 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float, nominal: float)
     total = max(sum(len(p.left) for p in parts), 1)
     window = max(deadline - time.monotonic(), 0.0)
     big = [p for p in parts if len(p.left) >= _PARALLEL_ARCS]
-    workers = 2 if len(big) >= 2 else 1
+    workers = 2 if len(big) >= 2 and may_fork_workers() else 1
     # Largest first, so that the two workers finish at about the same time.
     parts.sort(key=lambda p: len(p.left), reverse=True)
     jobs = [

@@ -11,6 +11,7 @@ from .document import Round
 from .flow import max_weight_matching
 from .pairs import PairArcs
 from .parts import components
+from .workers import may_fork_workers
 
 # Below this many arcs the flows are solved in this process: starting workers costs more.
 _PARALLEL_ARCS = 500_000
@@ -44,7 +45,7 @@ def pair_families(rnd: Round, arcs: PairArcs) -> np.ndarray:
     parts = np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
     _JOB.update(caps=caps, family=arcs.family, contact=arcs.contact, weight=big + arcs.score)
     try:
-        if len(arcs.family) >= _PARALLEL_ARCS and len(parts) >= 2:
+        if len(arcs.family) >= _PARALLEL_ARCS and len(parts) >= 2 and may_fork_workers():
             # Largest first, so that the two workers finish at about the same time.
             _JOB["parts"] = sorted(parts, key=len, reverse=True)
             with get_context("fork").Pool(2) as pool:

@@ -55,3 +55,29 @@ def test_pairing_by_parts_reaches_the_one_flow_optimum(workers, monkeypatch):
     assert len(np.unique(arcs.family[chosen])) == len(chosen)
     used = np.bincount(arcs.contact[chosen], minlength=len(rnd.contact_families))
     assert (used <= [k.capacity for k in rnd.contact_families]).all()
+
+
+def _solve_in_daemon(doc, queue):  # runs in a spawned daemonic process, as in the site
+    from matcher.matching import children, pairing, solve
+
+    pairing._PARALLEL_ARCS = 0
+    children._PARALLEL_ARCS = 0
+    queue.put(solve(doc))
+
+
+def test_parts_run_in_this_process_inside_a_daemonic_worker():
+    """The site solves rounds in a daemonic process, which may not start workers itself."""
+    import multiprocessing
+
+    doc = generate_round(300, towns=3, seed=2)
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_solve_in_daemon, args=(doc, queue), daemon=True)
+    proc.start()
+    result = queue.get(timeout=120)
+    proc.join(30)
+    assert proc.exitcode == 0
+    assert result["status"] == "optimal"
+    from matcher.matching import solve
+
+    assert result["stats"]["score"] == solve(doc)["stats"]["score"]
