@@ -10,6 +10,10 @@ SciPy is imported only when a model is solved, so rounds without siblings start 
 from __future__ import annotations
 
 import math
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -31,6 +35,26 @@ def _side_rows(
     starts = np.repeat(lo - np.r_[0, np.cumsum(hi - lo)[:-1]], hi - lo)
     arcs = sorted_arcs[np.arange(int((hi - lo).sum())) + starts]
     return rows, arcs
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence HiGHS' C++ diagnostics (SciPy's build prints debug lines such as
+    "transformNewIntegerFeasibleSolution" to file descriptor 2) while it runs."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stderr (tests capture it)
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 
 class PlacementMip:
@@ -100,14 +124,15 @@ class PlacementMip:
         from scipy.sparse import csr_matrix
 
         vals, rows, cols = self.entries
-        res = milp(
-            self.cost,
-            constraints=LinearConstraint(
-                csr_matrix((vals, (rows, cols)), self.shape), self.row_lo, self.row_hi
-            ),
-            bounds=Bounds(0, 1),
-            options={"time_limit": max(seconds, 0.05), "disp": False},
-        )
+        with _quiet_stderr():
+            res = milp(
+                self.cost,
+                constraints=LinearConstraint(
+                    csr_matrix((vals, (rows, cols)), self.shape), self.row_lo, self.row_hi
+                ),
+                bounds=Bounds(0, 1),
+                options={"time_limit": max(seconds, 0.05), "disp": False},
+            )
         return -float(res.fun) if res.status == 0 else None
 
     def solve(self, hint: np.ndarray, seconds: float) -> PlacementSolution:
@@ -117,13 +142,14 @@ class PlacementMip:
 
         vals, rows, cols = self.entries
         matrix = csr_matrix((vals, (rows, cols)), shape=self.shape)
-        res = milp(
-            self.cost,
-            constraints=LinearConstraint(matrix, self.row_lo, self.row_hi),
-            integrality=self.integrality,
-            bounds=Bounds(0, 1),
-            options={"mip_rel_gap": 0.0, "time_limit": max(seconds, 0.05), "disp": False},
-        )
+        with _quiet_stderr():
+            res = milp(
+                self.cost,
+                constraints=LinearConstraint(matrix, self.row_lo, self.row_hi),
+                integrality=self.integrality,
+                bounds=Bounds(0, 1),
+                options={"mip_rel_gap": 0.0, "time_limit": max(seconds, 0.05), "disp": False},
+            )
         bound = getattr(res, "mip_dual_bound", None)
         bound = -1 if bound is None or not math.isfinite(bound) else math.floor(-bound + 1e-6)
         if res.x is None:
