@@ -43,7 +43,11 @@ def _account_key() -> str:
         return "tf:" + str(session.get("tf_user_id", ""))
     if current_user.is_authenticated:  # re-authentication of a logged-in user
         return current_user.email
-    return (request.form.get("email") or "").strip().lower()[:255]
+    typed = request.form.get("email")
+    if typed is None and request.is_json:  # Flask-Security also takes log-ins as JSON
+        data = request.get_json(silent=True)
+        typed = data.get("email") if isinstance(data, dict) else None
+    return str(typed or "").strip().lower()[:255]
 
 
 def _limiting() -> bool:

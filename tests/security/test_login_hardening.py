@@ -53,6 +53,26 @@ def test_eleventh_log_in_for_one_account_is_refused_with_429(client, people):
     assert _count("login_failed") == 10
 
 
+def test_a_locked_account_cannot_log_in_as_json_either(client, people):
+    """Flask-Security takes JSON log-ins too: they count against, and are held by, the
+    same account's lock as form log-ins."""
+    for _ in range(5):
+        _bad_login(client, "staff@example.dk")
+    for _ in range(5):
+        bad = {"email": "staff@example.dk", "password": "not the password"}
+        assert client.post("/login", json=bad).status_code == 400
+    right = {"email": "staff@example.dk", "password": f.PASSWORD}
+    assert client.post("/login", json=right).status_code == 429
+    assert f.login(client, "staff@example.dk").status_code == 429
+
+
+def test_form_failures_lock_the_json_log_in(client, people):
+    for _ in range(10):
+        _bad_login(client, "staff@example.dk")
+    right = {"email": "Staff@Example.dk ", "password": f.PASSWORD}
+    assert client.post("/login", json=right).status_code == 429
+
+
 def test_another_account_from_the_same_address_can_still_log_in(client, people):
     for _ in range(10):
         _bad_login(client, "staff@example.dk")
