@@ -44,9 +44,15 @@ def create_user_command(email: str, role: str, municipality_code: str, name: str
     from matcher.models import Municipality
     from matcher.services.users import create_user
 
+    from matcher.extensions import security
+
     mun = db.session.scalar(select(Municipality).where(Municipality.code == municipality_code))
     if mun is None:
         raise click.BadParameter(f"no municipality with code {municipality_code!r}")
+    # The same password rules as the site's forms (length, common passwords, the e-mail).
+    problems, password = security._password_util.validate(password, True, email=email)
+    if problems:
+        raise click.BadParameter(" ".join(str(p) for p in problems), param_hint="password")
     create_user(email, password, role, mun.id, name)
     db.session.commit()
     click.echo(f"Created {email} ({role}).")

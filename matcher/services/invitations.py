@@ -99,6 +99,10 @@ def accept(token: str, password: str) -> User:
     user = user_for_token(token)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvitationError("password too short")
+    from matcher.web.security_classes import password_problems
+
+    if password_problems(password, user.email):
+        raise InvitationError("password refused: common, or the e-mail address")
     user.password = hash_password(password)
     user.active = True
     user.fs_uniquifier = uuid.uuid4().hex

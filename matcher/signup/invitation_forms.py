@@ -3,13 +3,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from matcher.services.invitations import MIN_PASSWORD_LENGTH
+from matcher.web.security_classes import password_problems
 
 
 class AcceptInvitationForm(FlaskForm):
-    """A new password, typed twice."""
+    """A new password, typed twice; the same rules as every other password (length, not a
+    common password, not the e-mail address)."""
+
+    def __init__(self, *args, email: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
 
     password = PasswordField(
         _l("Choose a password"),
@@ -20,3 +26,9 @@ class AcceptInvitationForm(FlaskForm):
         _l("Type the password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+
+    def validate_password(self, field: PasswordField) -> None:
+        """Refuse common passwords and the e-mail address."""
+        problems = password_problems(field.data or "", self.email)
+        if problems:
+            raise ValidationError(problems[0])

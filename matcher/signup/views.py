@@ -64,7 +64,7 @@ def invitation(token: str):
         user = invitations.user_for_token(token)
     except invitations.InvitationError:
         return render_template("signup/invitation_invalid.html"), 410
-    form = AcceptInvitationForm()
+    form = AcceptInvitationForm(email=user.email)
     if form.validate_on_submit():
         invitations.accept(token, form.password.data)
         flash(_("Your password is set. Log in with your e-mail and the new password."), "success")

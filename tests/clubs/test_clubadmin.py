@@ -116,6 +116,17 @@ def test_invited_contact_is_inactive_until_choosing_a_password(client, world):
     assert client.get("/start").headers["Location"].endswith(f"/club/{world['club_a'].id}")
 
 
+@pytest.mark.parametrize("password", ["1234567890", "qwertyuiop", "ny@example.dk"])
+def test_invitation_refuses_common_passwords_and_the_email(client, world, password):
+    f.login(client, "koord@example.dk")
+    path = invite(client, world["club_a"].id).split("localhost", 1)[-1]
+    client.post("/logout")
+    answer = client.post(path, data={"password": password, "confirm": password})
+    assert answer.status_code == 200 and 'id="password-error"' in answer.get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.email == "ny@example.dk"))
+    assert not user.active and user.password is None
+
+
 def test_invitation_link_works_only_once(client, world):
     f.login(client, "koord@example.dk")
     path = invite(client, world["club_a"].id).split("localhost", 1)[-1]
