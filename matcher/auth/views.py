@@ -1,5 +1,7 @@
 """Send each user to their own start page; switch the language."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_security import current_user
 
@@ -42,10 +44,21 @@ def set_language():
     if lang in LOCALES:
         session["lang"] = lang
     target = request.form.get("next") or ""
-    # Only go back to a path on this site.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("auth.index")
-    return redirect(target)
+    return redirect(target if is_local_path(target) else url_for("auth.index"))
+
+
+def is_local_path(target: str) -> bool:
+    """Return whether `target` is a path on this site. Browsers drop tabs and newlines and
+    read a backslash as a slash, so such characters could turn a path into another host."""
+    if any(ch in target for ch in "\\\t\r\n") or any(ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+    )
 
 
 @bp.get("/healthz")

@@ -72,6 +72,24 @@ def test_language_switch_turns_the_page_english(client):
     assert 'lang="en"' in html and "Log in" in html
 
 
-def test_language_switch_never_redirects_off_site(client):
-    answer = client.post("/language", data={"lang": "en", "next": "//evil.example"})
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "\\/evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
+def test_language_switch_never_redirects_off_site(client, target):
+    answer = client.post("/language", data={"lang": "en", "next": target})
     assert answer.headers["Location"] == "/"
+
+
+def test_language_switch_returns_to_the_page_and_its_query(client):
+    answer = client.post("/language", data={"lang": "en", "next": "/login?next=%2Fstart"})
+    assert answer.headers["Location"] == "/login?next=%2Fstart"
