@@ -79,6 +79,9 @@ def edit(cf_id: int):
             return render_template("volunteers/edit.html", form=form, cf=cf), 409
         flash(_("The contact family is saved."), "success")
         return redirect(url_for("volunteers.show", cf_id=cf.id))
+    if request.method == "GET":  # the form shows the whole record: a read like the page's
+        audit.record("view", cf, page="edit")
+        audit.commit_pending()
     return render_template("volunteers/edit.html", form=form, cf=cf)
 
 

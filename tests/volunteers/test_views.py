@@ -101,6 +101,14 @@ def test_viewing_a_contact_family_is_audited(client, world):
     assert event.object_id == world["cf"].id and event.object_type == "contactfamily"
 
 
+def test_opening_the_edit_form_is_audited_as_a_view(client, world):
+    f.login(client, "koord@example.dk")
+    assert client.get(f"/contact-families/{world['cf'].id}/edit").status_code == 200
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "view"))
+    assert event.object_id == world["cf"].id and event.object_type == "contactfamily"
+    assert event.detail.get("page") == "edit"
+
+
 def test_coordinator_approves_an_application(client, world):
     f.login(client, "koord@example.dk")
     answer = client.post(f"/contact-families/{world['cf'].id}/status/approve")
