@@ -107,7 +107,13 @@ def export_csv():
     """Download the figures as CSV (formula-looking cells neutralised)."""
     fig = dashboard.compute(current_user.municipality_id, locale=current_language())
     body = "\ufeff" + to_csv(figure_rows(fig))  # the BOM makes Excel read UTF-8 (æøå)
-    audit.record("export", object_type="dashboard", object_id=current_user.municipality_id)
+    # The CSV names the longest-waiting families: their ids let a data export list this read.
+    audit.record(
+        "export",
+        object_type="dashboard",
+        object_id=current_user.municipality_id,
+        family_ids=fig.longest_waiting_ids,
+    )
     audit.commit_pending()
     return Response(
         body,

@@ -69,6 +69,7 @@ class Figures:
     season_budget: int | None
     categories: list[CategoryUse]
     longest_waiting: list[tuple[str, int, int]]  # family name, days since arrival, children
+    longest_waiting_ids: list[int]  # the same families' ids (for the audit log, not shown)
 
     @property
     def activity_share(self) -> float:
@@ -114,6 +115,7 @@ def compute(municipality_id: int, today: date | None = None, locale: str = "da")
     in_mun = (Family.municipality_id == municipality_id, Family.anonymised_at.is_(None))
     minor = Child.birth_date > adult_cutoff(today)
     children_q = select(func.count(Child.id)).join(Family).where(*in_mun, minor)
+    waiting = _longest_waiting(in_mun, minor, today)
     return Figures(
         today=today,
         children=_count(children_q),
@@ -133,7 +135,8 @@ def compute(municipality_id: int, today: date | None = None, locale: str = "da")
         ),
         season_budget=mun.season_budget if mun else None,
         categories=_categories(municipality_id, locale),
-        longest_waiting=_longest_waiting(in_mun, minor, today),
+        longest_waiting=[row[1:] for row in waiting],
+        longest_waiting_ids=[row[0] for row in waiting],
     )
 
 
@@ -244,16 +247,16 @@ def _categories(municipality_id: int, locale: str) -> list[CategoryUse]:
     return sorted(rows, key=lambda r: (-r.places, r.name))
 
 
-def _longest_waiting(in_mun, minor, today: date) -> list[tuple[str, int, int]]:
+def _longest_waiting(in_mun, minor, today: date) -> list[tuple[int, str, int, int]]:
     rows = db.session.execute(
-        select(Family.name, Family.arrival_date, func.count(Child.id))
+        select(Family.id, Family.name, Family.arrival_date, func.count(Child.id))
         .join(Child, Child.family_id == Family.id)
         .where(*in_mun, minor, ~_has_placement())
         .group_by(Family.id, Family.name, Family.arrival_date)
         .order_by(Family.arrival_date, Family.id)
         .limit(LONGEST_WAITING)
     ).all()
-    return [(name, max((today - arrival).days, 0), n) for name, arrival, n in rows]
+    return [(fid, name, max((today - arrival).days, 0), n) for fid, name, arrival, n in rows]
 
 
 def set_season_budget(mun: Municipality, amount: int | None, version: int) -> Municipality:

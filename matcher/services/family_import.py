@@ -257,7 +257,12 @@ def export_csv(municipality_id: int) -> tuple[bytes, int]:
                     ]
                 )
             )
-    audit.record("export", object_type="family", families=len(family_list))
+    audit.record(
+        "export",
+        object_type="family",
+        families=len(family_list),
+        family_ids=[f.id for f in family_list],  # so that a family's data export lists it
+    )
     db.session.commit()
     return csv_io.to_csv(HEADERS, rows), len(family_list)
 

@@ -61,3 +61,22 @@ def scrub_document(doc: Any, replacements: dict[str, dict]) -> tuple[Any, bool]:
         return node
 
     return walk(doc), changed
+
+
+def entries_about(doc: Any, ids: set[str]) -> list[dict]:
+    """Return every entry of `doc` (a round document) that is about one of the given ids."""
+    found: list[dict] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if any(isinstance(node.get(k), str) and node.get(k) in ids for k in ID_KEYS):
+                found.append(node)
+                return
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+    return found

@@ -1,5 +1,7 @@
 """A family's data export (GDPR Art. 15): everything held about it and its children, as JSON or
-as a zip of CSV files, including its proposals, why rounds left it out, and who accessed it.
+as a zip of CSV files, including its proposals, why rounds left it out, its entries in stored
+round documents, the e-mails sent about its matches, and who accessed it (bulk exports and
+round downloads that carried its data included).
 """
 
 import io
@@ -12,9 +14,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.inspection import inspect
 
 from matcher.extensions import db
-from matcher.models import AuditEvent, Family, Proposal, Round, Unmatched
+from matcher.models import AuditEvent, Family, OutboxMessage, Proposal, Round, Unmatched
 from matcher.services import audit
 from matcher.services.csv_io import to_csv
+from matcher.services.gdpr_docs import entries_about
 
 FORMAT = "matcher-gdpr-export/1"
 # Internal bookkeeping, not data about the family.
@@ -67,6 +70,10 @@ def _unmatched(u: Unmatched, round_dates: dict[int, date]) -> dict[str, Any]:
     }
 
 
+def _when(e: AuditEvent) -> tuple:
+    return (e.at, e.id)
+
+
 def _access(e: AuditEvent) -> dict[str, Any]:
     return {
         "at": _plain(e.at),
@@ -75,6 +82,53 @@ def _access(e: AuditEvent) -> dict[str, Any]:
         "object_type": e.object_type,
         "object_id": e.object_id,
     }
+
+
+ROUND_DOCUMENTS = ("input_doc", "result_doc", "baseline_doc", "suggestions")
+
+
+def _round_entries(family: Family) -> tuple[list[dict[str, Any]], set[int]]:
+    """Return the family's entries in stored round documents, and the ids of those rounds."""
+    from matcher.services.round_document import ref
+
+    ids = {ref("family", family.id)} | {ref("child", c.id) for c in family.children}
+    rows, rounds = [], set()
+    stmt = select(Round).where(Round.municipality_id == family.municipality_id).order_by(Round.id)
+    for rnd in db.session.scalars(stmt):
+        for attr in ROUND_DOCUMENTS:
+            for entry in entries_about(getattr(rnd, attr), ids):
+                rows.append(
+                    {
+                        "round_id": rnd.id,
+                        "round_date": _plain(rnd.round_date),
+                        "document": attr.removesuffix("_doc"),
+                        "entry": entry,
+                    }
+                )
+                rounds.add(rnd.id)
+    return rows, rounds
+
+
+def _message(m: OutboxMessage) -> dict[str, Any]:
+    return {
+        "created_at": _plain(m.created_at),
+        "sent_at": _plain(m.sent_at),
+        "proposal_id": m.proposal_id,
+        "to": m.to,
+        "subject": m.subject,
+        "body": m.body,
+    }
+
+
+def _bulk_reads(family: Family) -> list[AuditEvent]:
+    """Exports of many families at once (the families CSV, the figures CSV) that named it."""
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "export",
+            AuditEvent.object_type.in_(["family", "dashboard"]),
+        )
+    )
+    return [e for e in events if family.id in ((e.detail or {}).get("family_ids") or [])]
 
 
 def export_family(family: Family, actor=None) -> dict[str, Any]:
@@ -101,8 +155,15 @@ def export_family(family: Family, actor=None) -> dict[str, Any]:
         (AuditEvent.object_type == "proposal")
         & AuditEvent.object_id.in_([p.id for p in proposals]),
     ]
-    accesses = db.session.scalars(
-        select(AuditEvent).where(or_(*about)).order_by(AuditEvent.at, AuditEvent.id)
+    entries, rounds = _round_entries(family)
+    # Reads of the rounds whose documents carry the family's data (review pages, downloads).
+    about.append((AuditEvent.object_type == "round") & AuditEvent.object_id.in_(rounds))
+    accesses = db.session.scalars(select(AuditEvent).where(or_(*about))).all()
+    accesses = sorted({e.id: e for e in [*accesses, *_bulk_reads(family)]}.values(), key=_when)
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.proposal_id.in_([p.id for p in proposals]))
+        .order_by(OutboxMessage.id)
     ).all()
     document = {
         "format": FORMAT,
@@ -112,6 +173,8 @@ def export_family(family: Family, actor=None) -> dict[str, Any]:
         "children": [_columns(c) for c in family.children],
         "proposals": [_proposal(p) for p in proposals],
         "unmatched": [_unmatched(u, round_dates) for u in unmatched],
+        "round_documents": entries,
+        "messages": [_message(m) for m in messages],
         "access_log": [_access(e) for e in accesses],
     }
     audit.record("export", family, actor=actor, format="gdpr")
@@ -145,7 +208,9 @@ def to_zip(document: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("family.csv", _table([document["family"]]))
-        for name in ("children", "proposals", "unmatched", "access_log"):
+        for name in ("children", "proposals", "unmatched", "round_documents", "messages"):
+            zf.writestr(f"{name}.csv", _table(document[name]))
+        for name in ("access_log",):
             zf.writestr(f"{name}.csv", _table(document[name]))
         zf.writestr("export.json", to_json(document))
     return buffer.getvalue()

@@ -33,15 +33,18 @@ class DeliveryReport:
     failed: list[int] = field(default_factory=list)
 
 
-def queue_email(to: str, subject: str, body: str) -> OutboxMessage:
-    """Add an e-mail to the outbox in the current transaction (sent after the commit)."""
+def queue_email(to: str, subject: str, body: str, proposal_id: int | None = None) -> OutboxMessage:
+    """Add an e-mail to the outbox in the current transaction (sent after the commit);
+    `proposal_id` names the match it is about, if any."""
     for value in (to, subject):
         # A line break in a header would let a name smuggle in extra headers.
         if "\r" in value or "\n" in value:
             raise ValueError("e-mail headers must not contain line breaks")
     if "@" not in to:
         raise ValueError("not an e-mail address")
-    message = OutboxMessage(to=to.strip(), subject=subject, body=body, attempts=0)
+    message = OutboxMessage(
+        to=to.strip(), subject=subject, body=body, attempts=0, proposal_id=proposal_id
+    )
     db.session.add(message)
     return message
 

@@ -144,7 +144,12 @@ def _placement_mails(proposal: Proposal, today: date) -> list[OutboxMessage]:
             "club %s has no contact with an e-mail address; no mail queued", activity.club.id
         )
     return [
-        queue_email(email, subject, PLACEMENT_BODY.format(greeting=_hello("Hej", name), **values))
+        queue_email(
+            email,
+            subject,
+            PLACEMENT_BODY.format(greeting=_hello("Hej", name), **values),
+            proposal_id=proposal.id,
+        )
         for name, email in recipients
     ]
 
@@ -160,4 +165,4 @@ def _pairing_mails(proposal: Proposal) -> list[OutboxMessage]:
         coordinator=coordinator_contact(family),
         municipality=family.municipality.name,
     )
-    return [queue_email(cf.email, PAIRING_SUBJECT, body)]
+    return [queue_email(cf.email, PAIRING_SUBJECT, body, proposal_id=proposal.id)]
