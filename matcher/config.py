@@ -2,19 +2,32 @@
 
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
 
 def _instance_secret(instance_path: Path, name: str) -> str:
-    """Return a random secret kept in the instance folder, creating it on first use."""
+    """Return a random secret kept in the instance folder, creating it on first use.
+
+    The file is created exclusively and readable by the owner only from its first byte, so
+    processes starting together (several workers on a first start) all end up with the one
+    value on disk; a process that loses the race reads the winner's.
+    """
     path = instance_path / name
-    if path.exists():
-        return path.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the winner may not have written it yet
+            value = path.read_text().strip()
+            if value:
+                return value
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty: delete it to have a new secret generated") from None
     value = secrets.token_urlsafe(48)
-    path.write_text(value)
-    path.chmod(0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
     return value
 
 
