@@ -79,6 +79,9 @@ def backup(path: str | Path, url: URL | None = None) -> Path:
     url = url or _url()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A backup holds every person's data: readable by its owner only, from the first byte.
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    path.chmod(0o600)
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(_sqlite_path(url))
         target = sqlite3.connect(path)

@@ -1,6 +1,7 @@
 """Backup then restore gives back exactly the demo data (row counts and a content hash per table),
 on SQLite (also with a backup taken while another connection writes) and on PostgreSQL."""
 
+import stat
 import threading
 import uuid
 
@@ -37,6 +38,11 @@ def test_backup_then_restore_gives_back_exactly_the_demo_data(demo, tmp_path):
     backup.restore(path)
 
     assert backup.fingerprint() == demo
+
+
+def test_a_backup_file_is_readable_by_its_owner_only(demo, tmp_path):
+    path = backup.backup(tmp_path / "matcher.backup")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_restored(demo, tmp_path):
