@@ -36,12 +36,15 @@ def demo_logins_command() -> None:
 @click.option("--role", type=click.Choice(["staff", "coordinator", "club_contact"]), required=True)
 @click.option("--municipality", "municipality_code", required=True, help="Municipality code.")
 @click.option("--name", default="")
+@click.option("--club", "club_id", type=int, help="The club's id (required for club_contact).")
 @click.password_option()
-def create_user_command(email: str, role: str, municipality_code: str, name: str, password: str):
-    """Create a user with one role in a municipality."""
+def create_user_command(
+    email: str, role: str, municipality_code: str, name: str, club_id: int | None, password: str
+):
+    """Create a user with one role in a municipality (a club contact in one of its clubs)."""
     from sqlalchemy import select
 
-    from matcher.models import Municipality
+    from matcher.models import Club, Municipality
     from matcher.services.users import create_user
 
     from matcher.extensions import security
@@ -49,11 +52,21 @@ def create_user_command(email: str, role: str, municipality_code: str, name: str
     mun = db.session.scalar(select(Municipality).where(Municipality.code == municipality_code))
     if mun is None:
         raise click.BadParameter(f"no municipality with code {municipality_code!r}")
+    if role == "club_contact":
+        club = db.session.get(Club, club_id) if club_id is not None else None
+        if club is None or club.municipality_id != mun.id:
+            raise click.BadParameter(
+                "a club contact belongs to one club: give --club with the id of a club "
+                f"in municipality {municipality_code!r}",
+                param_hint="--club",
+            )
+    elif club_id is not None:
+        raise click.BadParameter("only a club contact belongs to a club", param_hint="--club")
     # The same password rules as the site's forms (length, common passwords, the e-mail).
     problems, password = security._password_util.validate(password, True, email=email)
     if problems:
         raise click.BadParameter(" ".join(str(p) for p in problems), param_hint="password")
-    create_user(email, password, role, mun.id, name)
+    create_user(email, password, role, mun.id, name, club_id=club_id)
     db.session.commit()
     click.echo(f"Created {email} ({role}).")
 

@@ -41,3 +41,17 @@ def test_a_good_password_creates_a_working_account(runner, mun, client):
     result = _create(runner, mun, "Ny.Person@example.dk", "a sentence about herons")
     assert result.exit_code == 0, result.output
     assert f.login(client, "ny.person@example.dk", "a sentence about herons").status_code == 302
+
+
+def test_a_club_contact_needs_a_club_of_the_municipality(runner, mun, client):
+    club = f.club(mun)
+    other = f.club(f.municipality())
+    db.session.commit()
+    base = ["create-user", "klub@example.dk", "--role", "club_contact", "--municipality", mun.code]
+    base += ["--password", "a sentence about herons"]
+    assert runner.invoke(args=base).exit_code == 2
+    assert runner.invoke(args=[*base, "--club", str(other.id)]).exit_code == 2
+    done = runner.invoke(args=[*base, "--club", str(club.id)])
+    assert done.exit_code == 0, done.output
+    assert f.login(client, "klub@example.dk", "a sentence about herons").status_code == 302
+    assert client.get("/start").headers["Location"].endswith(f"/club/{club.id}")
