@@ -44,10 +44,9 @@ def create_user_command(
     """Create a user with one role in a municipality (a club contact in one of its clubs)."""
     from sqlalchemy import select
 
+    from matcher.extensions import security
     from matcher.models import Club, Municipality
     from matcher.services.users import create_user
-
-    from matcher.extensions import security
 
     mun = db.session.scalar(select(Municipality).where(Municipality.code == municipality_code))
     if mun is None:
