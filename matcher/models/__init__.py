@@ -1,5 +1,6 @@
 """The data model: one module per kind of record, all importable from here."""
 
+from matcher.models import sqlite_functions  # noqa: F401  (Unicode lower() on SQLite)
 from matcher.models.audit import AuditEvent
 from matcher.models.club import Activity, Club
 from matcher.models.contact_family import ContactFamily

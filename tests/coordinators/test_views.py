@@ -84,6 +84,15 @@ def test_list_shows_the_municipalitys_families_only(client, world, role):
     assert "Haddad" in html and "Fremmed" not in html
 
 
+@pytest.mark.parametrize("typed", ["Ødegård", "ødegård", "ØDEGÅRD", "degå"])
+def test_search_folds_danish_capitals(client, world, typed):
+    f.family(world["mun"], "Ødegård")
+    db.session.commit()
+    log_in(client)
+    html = client.get("/coordinator/families/", query_string={"q": typed}).get_data(as_text=True)
+    assert "Ødegård" in html and "Haddad" not in html
+
+
 def test_list_filters_waiting_and_search_and_puts_mine_first(client, world):
     f.family(world["mun"], "Aaberg", wants_contact_family=False)
     db.session.commit()

@@ -63,6 +63,15 @@ def test_list_filters_by_status_and_search(client, world):
     assert "Familien Holm" in html and "Familien Berg" not in html
 
 
+def test_search_folds_danish_capitals(client, world):
+    f.contact_family(world["mun"], "Familien Æbelø")
+    db.session.commit()
+    f.login(client, "koord@example.dk")
+    for typed in ("Æbelø", "æbelø", "ÆBELØ"):
+        html = client.get("/contact-families/", query_string={"q": typed}).get_data(as_text=True)
+        assert "Familien Æbelø" in html and "Familien Holm" not in html
+
+
 def test_another_municipalitys_contact_family_is_404(client, world):
     f.login(client, "koord@example.dk")
     cf_id = world["other_cf"].id
