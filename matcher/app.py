@@ -9,7 +9,6 @@ from matcher.extensions import babel, csrf, db, limiter, migrate, security
 from matcher.services.paths import shipped_folder
 
 
-
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an instance of the matcher application."""
     app = Flask(
@@ -33,11 +32,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
-    from matcher.web import access, errors, i18n, security_headers
+    from matcher.web import access, display, errors, forms, i18n, security_headers
 
     access.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    forms.init_app(app)  # WTForms' own messages from our catalogue (Danish first)
+    display.init_app(app)  # language names and ISO dates in the reader's language
     security_headers.init_app(app)
     return app
 
@@ -56,7 +57,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     datastore = SQLAlchemyUserDatastore(db, models.User, models.Role)
-    from matcher.web import login_security, security_classes as sc
+    from matcher.web import login_security
+    from matcher.web import security_classes as sc
 
     # Our password rules, outbox mail and replay-proof two-factor codes (docs/security.md).
     security._password_util_cls = sc.MatcherPasswordUtil

@@ -1,11 +1,11 @@
 """The audit log's filter form (read by GET: filtering changes nothing)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from matcher.services.audit import ACTIONS
+from matcher.web.forms import MatcherForm
 
 OBJECT_TYPES = (
     "family",
@@ -19,7 +19,7 @@ OBJECT_TYPES = (
 )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(MatcherForm):
     """Filters for the audit log; every field optional."""
 
     class Meta:

@@ -1,14 +1,14 @@
 """Forms for managing clubs."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from matcher.services.invitations import email_taken
+from matcher.web.forms import MatcherForm
 
 
-class InviteForm(FlaskForm):
+class InviteForm(MatcherForm):
     """Who to invite as the club's contact."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])

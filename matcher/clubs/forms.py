@@ -1,7 +1,6 @@
 """Forms of the club portal: the club's details and its activities."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TelField
 from wtforms.validators import (
@@ -11,15 +10,15 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
 )
 
 from matcher.extensions import db
 from matcher.models import Category
 from matcher.models.family import WEEKDAYS
 from matcher.signup.fields import DanishPostcode, MultiCheckboxField, Phone
+from matcher.web.forms import MatcherForm
 from matcher.web.i18n import current_language
-from matcher.web.validators import AgeRange
+from matcher.web.validators import AgeRange, TimeRange
 
 GENDER_CHOICES = (("any", _l("Everyone")), ("female", _l("Girls")), ("male", _l("Boys")))
 WEEKDAY_LABELS = dict(
@@ -37,10 +36,9 @@ WEEKDAY_LABELS = dict(
         strict=True,
     )
 )
-_TIME = r"^\d{1,2}[:.]\d{2}(\s*[-–]\s*\d{1,2}[:.]\d{2})?$"
 
 
-class ClubForm(FlaskForm):
+class ClubForm(MatcherForm):
     """A club's name, address and how to reach it."""
 
     name = StringField(_l("Club name"), validators=[DataRequired(), Length(max=120)])
@@ -60,7 +58,7 @@ class ClubForm(FlaskForm):
         }
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(MatcherForm):
     """An activity with its age range, days, place, subsidised places and fee."""
 
     name = StringField(_l("Activity"), validators=[DataRequired(), Length(max=120)])
@@ -77,7 +75,7 @@ class ActivityForm(FlaskForm):
     )
     time = StringField(
         _l("Time"),
-        validators=[Optional(), Regexp(_TIME, message=_l("Write e.g. 16:30-18:00."))],
+        validators=[Optional(), TimeRange()],
         description=_l("For example 16:30-18:00."),
     )
     address = StringField(

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -21,7 +20,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.models import Child, Family
 from matcher.services.families import FAMILY_FIELDS, FamilyFilters
-from matcher.web.validators import ChildBirthDate, DanishPostcode, NoCPR, NotInFuture, Phone
+from matcher.web.forms import DecimalNumberField, MatcherForm
+from matcher.web.validators import ChildBirthDate, DanishPostcode, NotInFuture, Phone
 
 GENDER_LABELS = {"female": _l("Girl"), "male": _l("Boy"), "other": _l("Other")}
 WEEKDAY_LABELS = {
@@ -64,8 +64,9 @@ class MultiCheckboxField(SelectMultipleField):
 _PLAIN_FIELDS = tuple(f for f in FAMILY_FIELDS if f != "interests")
 
 
-class FamilyForm(FlaskForm):
-    """A refugee family's details; the choices come from the database (see `set_choices`)."""
+class FamilyForm(MatcherForm):
+    """A refugee family's details; the choices come from the database (see `set_choices`).
+    No free text takes a CPR number (MatcherForm)."""
 
     reference = StringField(_l("Reference"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=120)])
@@ -81,18 +82,16 @@ class FamilyForm(FlaskForm):
     languages = SelectMultipleField(_l("Languages"), choices=[], validators=[Optional()])
     interests = StringField(
         _l("Interests"),
-        validators=[Optional(), Length(max=300), NoCPR()],
+        validators=[Optional(), Length(max=300)],
         description=_l("Separate with commas, e.g. music, cooking, football."),
     )
-    arrival_date = DateField(_l("Arrival date"), validators=[DataRequired()])
-    consent_given_by = StringField(
-        _l("Consent given by"), validators=[Optional(), Length(max=120), NoCPR()]
-    )
+    arrival_date = DateField(_l("Arrival date"), validators=[DataRequired(), NotInFuture()])
+    consent_given_by = StringField(_l("Consent given by"), validators=[Optional(), Length(max=120)])
     consent_date = DateField(_l("Consent date"), validators=[Optional(), NotInFuture()])
     coordinator_id = SelectField(_l("Coordinator"), coerce=optional_int, choices=[])
     backup_coordinator_id = SelectField(_l("Backup coordinator"), coerce=optional_int, choices=[])
     wants_contact_family = BooleanField(_l("Wants a contact family"), default=True)
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000), NoCPR()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
     token = HiddenField()
 
@@ -140,10 +139,10 @@ class FamilyForm(FlaskForm):
         return cls(data=data)
 
 
-class ChildForm(FlaskForm):
+class ChildForm(MatcherForm):
     """A child, edited inline on the family's page (each child's form has its own prefix)."""
 
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80), NoCPR()])
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
     birth_date = DateField(_l("Birth date"), validators=[DataRequired(), ChildBirthDate()])
     gender = SelectField(
         _l("Gender"), choices=list(GENDER_LABELS.items()), validators=[InputRequired()]
@@ -154,7 +153,7 @@ class ChildForm(FlaskForm):
     available_days = MultiCheckboxField(
         _l("Available weekdays"), choices=list(WEEKDAY_LABELS.items()), validators=[Optional()]
     )
-    max_distance_km = FloatField(
+    max_distance_km = DecimalNumberField(
         _l("Travels up to (km)"), default=5, validators=[InputRequired(), NumberRange(0, 100)]
     )
     version = HiddenField()
@@ -211,13 +210,13 @@ class ChildForm(FlaskForm):
         return cls(data=data, prefix=prefix)
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(MatcherForm):
     """A confirmed delete carries the version the person saw."""
 
     version = HiddenField(validators=[InputRequired()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(MatcherForm):
     """A CSV file of families with children."""
 
     file = FileField(

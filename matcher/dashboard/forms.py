@@ -1,12 +1,13 @@
 """The staff form for the season's subsidy budget."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from matcher.web.forms import MatcherForm
 
-class BudgetForm(FlaskForm):
+
+class BudgetForm(MatcherForm):
     """The subsidy budget for the season in whole kroner (empty: no budget set)."""
 
     season_budget = IntegerField(

@@ -1,11 +1,11 @@
 """Forms for following up an accepted match."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from matcher.services.followup import END_REASONS, NOTE_LENGTH
+from matcher.web.forms import MatcherForm
 from matcher.web.validators import NotInFuture
 
 END_REASON_LABELS = {
@@ -17,14 +17,14 @@ END_REASON_LABELS = {
 }
 
 
-class StartedForm(FlaskForm):
+class StartedForm(MatcherForm):
     """The day the child started (or the first meeting of a pairing)."""
 
     started_on = DateField(_l("Started on"), validators=[DataRequired(), NotInFuture()])
     version = HiddenField(validators=[InputRequired()])
 
 
-class EndedForm(FlaskForm):
+class EndedForm(MatcherForm):
     """The day a placement or pairing ended, and why."""
 
     ended_on = DateField(_l("Ended on"), validators=[DataRequired(), NotInFuture()])

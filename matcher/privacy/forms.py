@@ -1,12 +1,13 @@
 """Confirmation forms for the irreversible privacy actions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from matcher.web.forms import MatcherForm
 
-class WithdrawConsentForm(FlaskForm):
+
+class WithdrawConsentForm(MatcherForm):
     """Confirm that the family has withdrawn its consent."""
 
     confirm = BooleanField(
@@ -15,7 +16,7 @@ class WithdrawConsentForm(FlaskForm):
     )
 
 
-class EraseForm(FlaskForm):
+class EraseForm(MatcherForm):
     """Confirm an erasure by typing the family's case reference."""
 
     reference = StringField(

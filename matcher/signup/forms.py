@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -16,11 +15,20 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from matcher.extensions import db
 from matcher.models import Language
 from matcher.signup.fields import DanishPostcode, MultiCheckboxField, NotInFuture, Phone, split_list
+from matcher.web.forms import DecimalNumberField, MatcherForm
 from matcher.web.i18n import current_language
 
 
@@ -31,7 +39,7 @@ def language_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda c: c[1].lower())
 
 
-class ContactFamilyFields(FlaskForm):
+class ContactFamilyFields(MatcherForm):
     """What a contact family tells about itself."""
 
     name = StringField(
@@ -56,15 +64,17 @@ class ContactFamilyFields(FlaskForm):
         min_entries=4,
         max_entries=8,
     )
+    # InputRequired, not DataRequired: 0 is typed input, refused by the range with its reason.
     capacity = IntegerField(
         _l("How many families can you befriend?"),
         default=1,
-        validators=[DataRequired(), NumberRange(min=1, max=5)],
+        validators=[InputRequired(), NumberRange(min=1, max=5)],
     )
-    max_distance_km = IntegerField(
+    # Stored as a decimal number (ContactFamily.max_distance_km is a Float): 12.5 km stays 12.5.
+    max_distance_km = DecimalNumberField(
         _l("How far will you travel (km)?"),
         default=10,
-        validators=[DataRequired(), NumberRange(min=1, max=100)],
+        validators=[InputRequired(), NumberRange(min=1, max=100)],
     )
     motivation = TextAreaField(
         _l("Why would you like to be a contact family?"), validators=[Optional(), Length(max=2000)]

@@ -1,15 +1,15 @@
 """The form an invited club contact fills in to choose a password."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from matcher.services.invitations import MIN_PASSWORD_LENGTH
+from matcher.web.forms import MatcherForm
 from matcher.web.security_classes import password_problems
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(MatcherForm):
     """A new password, typed twice; the same rules as every other password (length, not a
     common password, not the e-mail address)."""
 

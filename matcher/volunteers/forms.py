@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField
 from wtforms.validators import DataRequired, InputRequired
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired
 from matcher.models import ContactFamily
 from matcher.signup.fields import NotInFuture
 from matcher.signup.forms import ContactFamilyFields
+from matcher.web.forms import MatcherForm
 
 
 class ContactFamilyForm(ContactFamilyFields):
@@ -34,14 +34,14 @@ class ContactFamilyForm(ContactFamilyFields):
                 "interests": ", ".join(cf.interests or []),
                 "children_birth_dates": births + [None] * max(0, 4 - len(births)),
                 "capacity": cf.capacity,
-                "max_distance_km": int(cf.max_distance_km),
+                "max_distance_km": cf.max_distance_km,
                 "motivation": cf.motivation,
                 "version": cf.version,
             }
         )
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(MatcherForm):
     """The day the child certificate (børneattest) was checked."""
 
     checked_on = DateField(
@@ -50,7 +50,7 @@ class CertificateForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
 
 
-class CsvUploadForm(FlaskForm):
+class CsvUploadForm(MatcherForm):
     """A CSV file to import (UTF-8, semicolon or comma separated)."""
 
     file = FileField(

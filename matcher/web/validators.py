@@ -1,5 +1,5 @@
 """Reusable checks for forms and imports: Danish postcodes, phone numbers, children's birth dates,
-age ranges, places, and no CPR numbers in free text.
+age ranges, places, activity times, and no CPR numbers in free text.
 
 Each rule is written once as a plain function `check_*(value, ...) -> message | None` (used by
 the CSV imports, which have no form) and wrapped as a WTForms validator class for the forms:
@@ -21,6 +21,7 @@ from matcher.services import geocode
 ADULT_AGE = 18
 _PHONE = re.compile(r"^(\+|00)?\d{8,15}$")
 # A CPR number: ddmmyy-xxxx (dash or space optional) or ten digits in a row.
+_TIME_RANGE = re.compile(r"(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})")
 _CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
 
 
@@ -74,6 +75,38 @@ def check_non_negative(number: float | None):
     if number is not None and number < 0:
         return _l("The number cannot be negative.")
     return None
+
+
+def check_time_range(value: str | None):
+    """Return why a text is not a time span "HH:MM-HH:MM" of real times, the start before the
+    end, or None (also for an empty text)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = _TIME_RANGE.fullmatch(value)
+    if match is None:
+        return _l("Write the time as from-to, e.g. 16:30-18:00.")
+    hour1, minute1, hour2, minute2 = (int(x) for x in match.groups())
+    for hour, minute in ((hour1, minute1), (hour2, minute2)):
+        if hour > 23 or minute > 59:
+            return _l(
+                "%(time)s is not a time of day (00:00 to 23:59).",
+                time=f"{hour:02d}:{minute:02d}",
+            )
+    if (hour1, minute1) >= (hour2, minute2):
+        return _l("The start time must be before the end time.")
+    return None
+
+
+def normalise_time_range(value: str | None) -> str:
+    """Return a valid time span written as "HH:MM-HH:MM" ("9.30 – 11:00" gives "09:30-11:00");
+    an invalid or empty text is returned as typed (trimmed)."""
+    value = (value or "").strip()
+    match = _TIME_RANGE.fullmatch(value)
+    if match is None or check_time_range(value):
+        return value
+    h1, m1, h2, m2 = (int(x) for x in match.groups())
+    return f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
 
 
 def contains_cpr(text: str | None) -> bool:
@@ -148,3 +181,12 @@ class NoCPR(_Check):
 
     def __call__(self, form, field) -> None:
         self.raise_if(check_no_cpr(field.data))
+
+
+class TimeRange(_Check):
+    """An optional time span "HH:MM-HH:MM" (e.g. 16:30-18:00): real times, the start before the
+    end; a valid one is stored as HH:MM-HH:MM ("9.30 - 11:00" becomes "09:30-11:00")."""
+
+    def __call__(self, form, field) -> None:
+        self.raise_if(check_time_range(field.data))
+        field.data = normalise_time_range(field.data)
