@@ -10,8 +10,12 @@ from matcher.models import Activity, Category, Club
 from matcher.models.family import WEEKDAYS
 from matcher.services import audit, csv_io, records
 from matcher.services.csv_io import Column, ErrorList, Row
-from matcher.services.volunteer_import import unneutralise
-from matcher.web.validators import check_age_range, check_postcode
+from matcher.web.validators import (
+    check_age_range,
+    check_postcode,
+    check_time_range,
+    normalise_time_range,
+)
 
 COLUMNS = [
     Column("club", ("klub", "forening"), required=True),
@@ -41,6 +45,8 @@ GENDERS = {
     "drenge": "male",
 }
 DANISH_DAYS = dict(zip(("man", "tir", "ons", "tor", "fre", "lør", "søn"), WEEKDAYS, strict=True))
+# The most characters each text column may hold: the Activity model's String(n) lengths.
+MAX_LENGTHS = {key: csv_io.max_length(Activity, key) for key in ("name", "time", "address")}
 
 
 def template() -> bytes:
@@ -86,7 +92,8 @@ def import_csv(municipality_id: int, data: bytes) -> int:
         for c in db.session.scalars(select(Club).where(Club.municipality_id == municipality_id))
     }
     categories = _categories()
-    errors = ErrorList()
+    csv_io.unneutralise_rows(rows)  # an exported '-... cell imports as it was written
+    errors = ErrorList.for_rows(rows)
     items = [_parse(row, errors, clubs, categories) for row in rows]
     if not rows:
         errors.add(csv_io.HEADER_ROW, "-", _l("The file has no rows."))
@@ -99,16 +106,12 @@ def import_csv(municipality_id: int, data: bytes) -> int:
 
 def _categories() -> dict[str, str]:
     """Map a category's code and its Danish and English names (lower case) to its code."""
-    found: dict[str, str] = {}
-    for c in db.session.scalars(select(Category)):
-        for name in (c.code, c.name_da, c.name_en):
-            found[name.strip().lower()] = c.code
-    return found
+    return csv_io.reference_codes(Category)
 
 
 def _parse(row: Row, errors: ErrorList, clubs: dict, categories: dict) -> tuple[Club, dict]:
     """Turn one row into (club, plain activity data), noting every problem."""
-    row.cells = {k: unneutralise(v) for k, v in row.cells.items()}
+    csv_io.check_text(row, errors, MAX_LENGTHS)
     club = clubs.get(row.get("club").lower())
     if club is None:
         errors.add(row.number, "club", _l("No club with this name in the municipality."))
@@ -123,15 +126,18 @@ def _parse(row: Row, errors: ErrorList, clubs: dict, categories: dict) -> tuple[
     gender = GENDERS.get(row.get("gender").lower())
     if gender is None:
         errors.add(row.number, "gender", _l("Write any, girls or boys."))
-    days = []
-    for word in re.split(r"[,;|\s]+", row.get("weekdays").lower()):
-        if not word:
-            continue
+    days, words = [], [w for w in re.split(r"[,;|\s]+", row.get("weekdays").lower()) if w]
+    for word in words:
         day = word[:3] if word[:3] in WEEKDAYS else DANISH_DAYS.get(word[:3])
         if day is None:
             errors.add(row.number, "weekdays", _l("%(value)s is not a weekday.", value=word))
         elif day not in days:
             days.append(day)
+    if not words:  # the activity form requires at least one day too
+        errors.add(row.number, "weekdays", _l("Choose at least one weekday."))
+    # As the activity form: optional, else HH:MM-HH:MM of real times, the start first.
+    if message := check_time_range(row.get("time")):
+        errors.add(row.number, "time", message)
     if row.get("postcode") and (message := check_postcode(row.get("postcode"))):
         errors.add(row.number, "postcode", message)
     data = {
@@ -141,7 +147,7 @@ def _parse(row: Row, errors: ErrorList, clubs: dict, categories: dict) -> tuple[
         "max_age": ages[1],
         "gender": gender or "any",
         "weekdays": [d for d in WEEKDAYS if d in days],
-        "time": row.get("time"),
+        "time": normalise_time_range(row.get("time")),
         "address": row.get("address"),
         "postcode": row.get("postcode"),
         "places": _whole(row, "places", errors, 0, None, default=0),

@@ -15,15 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
-from matcher.models import Category, Family, Language, User
+from matcher.models import Category, Child, Family, Language, User
 from matcher.models.family import GENDERS
 from matcher.services import audit, csv_io, families, records
 from matcher.services.csv_io import Column, ErrorList, Row
 from matcher.services.errors import ImportFailed, RowError
 from matcher.web.validators import (
     check_child_birth_date,
-    check_no_cpr,
-    check_non_negative,
     check_not_future,
     check_phone,
     check_postcode,
@@ -123,6 +121,19 @@ WEEKDAY_WORDS = {
     "sunday": "sun",
 }
 MAX_WISHES = 3
+# The most characters each text column may hold: the model's String(n) length, or for a column
+# the model stores as Text or a list, the family form's limit (interests 300, notes 5000).
+MAX_LENGTHS = {
+    **{
+        key: csv_io.max_length(Family, key)
+        for key in ("reference", "name", "address", "phone", "consent_given_by")
+    },
+    "interests": 300,
+    "notes": 5000,
+    "coordinator_email": csv_io.max_length(User, "email"),
+    "backup_coordinator_email": csv_io.max_length(User, "email"),
+    "child_first_name": csv_io.max_length(Child, "first_name"),
+}
 
 
 def template_csv() -> bytes:
@@ -132,16 +143,12 @@ def template_csv() -> bytes:
 
 def _lookups(municipality_id: int) -> dict:
     """Load the reference data every row is checked against, in a few queries."""
-
-    def names(model) -> dict[str, str]:
-        out = {}
-        for item in db.session.scalars(select(model)):
-            for key in (item.code, item.name_da, item.name_en):
-                out[key.lower()] = item.code
-        return out
-
     people = {u.email.lower(): u.id for u in families.coordinators_of(municipality_id)}
-    return {"languages": names(Language), "categories": names(Category), "coordinators": people}
+    return {
+        "languages": csv_io.reference_codes(Language),
+        "categories": csv_io.reference_codes(Category),
+        "coordinators": people,
+    }
 
 
 def parse(municipality_id: int, data: bytes, today: date | None = None) -> list[dict]:
@@ -149,12 +156,14 @@ def parse(municipality_id: int, data: bytes, today: date | None = None) -> list[
     rows = csv_io.read_rows(data, COLUMNS)
     if not rows:
         raise ImportFailed([RowError(csv_io.HEADER_ROW, "-", _no_rows())])
-    errors = ErrorList()
+    csv_io.unneutralise_rows(rows)  # an exported '+45 ... or '- note imports as it was written
+    errors = ErrorList.for_rows(rows)
     lookups = _lookups(municipality_id)
     family_rules = FamilyRules(lookups, errors, today)
     child_rules = ChildRules(lookups, errors, today)
     found: dict[str, tuple[Row, dict]] = {}
     for row in rows:
+        csv_io.check_text(row, errors, MAX_LENGTHS)
         reference = row.get("reference")
         if not reference:
             errors.add(row.number, "reference", _required())
@@ -294,19 +303,21 @@ class FamilyRules:
         message = check_postcode(row.get("postcode"))
         if message:
             err(n, "postcode", message)
-        lat = csv_io.parse_number(row, "lat", self.errors)
-        lon = csv_io.parse_number(row, "lon", self.errors)
-        if (lat is None) != (lon is None):
+        # Within Denmark, as the family form allows; a far-off place would break the next round.
+        lat = csv_io.parse_in_range(row, "lat", self.errors, *csv_io.DENMARK_LAT)
+        lon = csv_io.parse_in_range(row, "lon", self.errors, *csv_io.DENMARK_LON)
+        if bool(row.get("lat")) != bool(row.get("lon")):
             err(n, "lon", _l("Give both lat and lon, or neither."))
         if check_phone(row.get("phone")):
             err(n, "phone", check_phone(row.get("phone")))
         consent_date = csv_io.parse_date(row, "consent_date", self.errors)
         if check_not_future(consent_date, self.today):
             err(n, "consent_date", check_not_future(consent_date, self.today))
+        arrival = csv_io.parse_date(row, "arrival_date", self.errors, required=True)
+        if message := check_not_future(arrival, self.today):
+            err(n, "arrival_date", message)
         if bool(row.get("consent_given_by")) != bool(row.get("consent_date")):
             err(n, "consent_date", _l("Give both who consented and the date, or neither."))
-        if check_no_cpr(row.get("notes")):
-            err(n, "notes", check_no_cpr(row.get("notes")))
         coordinator = self._coordinator(row, "coordinator_email")
         backup = self._coordinator(row, "backup_coordinator_email")
         if backup is not None and backup == coordinator:
@@ -321,7 +332,7 @@ class FamilyRules:
             "phone": row.get("phone") or None,
             "languages": self.codes(row, "languages", "languages"),
             "interests": csv_io.parse_list(row, "interests"),
-            "arrival_date": csv_io.parse_date(row, "arrival_date", self.errors, required=True),
+            "arrival_date": arrival,
             "consent_given_by": row.get("consent_given_by") or None,
             "consent_date": consent_date,
             "coordinator_id": coordinator,
@@ -359,14 +370,7 @@ class FamilyRules:
 
     def codes(self, row: Row, key: str, table: str) -> list[str]:
         """Map a list cell's names or codes to codes of a reference table, noting unknown ones."""
-        out = []
-        for word in csv_io.parse_list(row, key):
-            code = self.lookups[table].get(word)
-            if code is None:
-                self.errors.add(row.number, key, _l("%(value)s is not known.", value=word))
-            elif code not in out:
-                out.append(code)
-        return out
+        return csv_io.parse_codes(row, key, self.errors, self.lookups[table])
 
 
 class ChildRules(FamilyRules):
@@ -396,7 +400,7 @@ class ChildRules(FamilyRules):
             elif day not in days:
                 days.append(day)
         km = csv_io.parse_number(row, "child_max_distance_km", self.errors, default=5.0)
-        if check_non_negative(km) or km > 100:
+        if not 0 <= km <= 100:
             err(n, "child_max_distance_km", _l("Write a distance from 0 to 100 km."))
         return {
             "first_name": row.get("child_first_name"),

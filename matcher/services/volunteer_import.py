@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.models import ContactFamily
+from matcher.models import ContactFamily, Language
 from matcher.models.contact_family import STATUSES
 from matcher.services import audit, csv_io, records
 from matcher.services.csv_io import Column, ErrorList, Row
@@ -35,6 +35,16 @@ COLUMNS = [
     ),
 ]
 HEADERS = [c.key for c in COLUMNS]
+# The most characters each text column may hold: the model's String(n) length, or for a column
+# the model stores as Text or a list, the sign-up form's limit (interests 300, motivation 2000).
+MAX_LENGTHS = {
+    **{
+        key: csv_io.max_length(ContactFamily, key)
+        for key in ("name", "contact_name", "email", "phone", "address")
+    },
+    "interests": 300,
+    "motivation": 2000,
+}
 _DATES_SPLIT = re.compile(r"[,|\s]+")
 
 
@@ -78,11 +88,13 @@ def export(municipality_id: int) -> bytes:
 def import_csv(municipality_id: int, data: bytes) -> int:
     """Check every row of an uploaded file, then add all its contact families or none."""
     rows = csv_io.read_rows(data, COLUMNS)
-    errors = ErrorList()
+    csv_io.unneutralise_rows(rows)  # an exported '+45 ... imports as it was written
+    errors = ErrorList.for_rows(rows)
     known = _existing_emails(municipality_id)
+    languages = csv_io.reference_codes(Language)
     items = []
     for row in rows:
-        item = _parse(row, errors)
+        item = _parse(row, errors, languages)
         email = item.get("email")
         if email and email in known:
             errors.add(row.number, "email", _l("A contact family with this e-mail exists."))
@@ -105,16 +117,12 @@ def _existing_emails(municipality_id: int) -> set[str]:
     return set(db.session.scalars(stmt))
 
 
-def unneutralise(text: str) -> str:
-    """Undo the export's formula guard: a leading ' before =, +, -, @ goes (e.g. '+45 ...)."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
+def _parse(row: Row, errors: ErrorList, languages: dict[str, str]) -> dict:
+    """Turn one row into plain data for `records.create_contact_family`, noting every problem.
 
-
-def _parse(row: Row, errors: ErrorList) -> dict:
-    """Turn one row into plain data for `records.create_contact_family`, noting every problem."""
-    row.cells = {k: unneutralise(v) for k, v in row.cells.items()}
+    `languages` maps language codes and Danish and English names (lower case) to codes.
+    """
+    csv_io.check_text(row, errors, MAX_LENGTHS)
     get = row.get
     if not get("name"):
         errors.add(row.number, "name", _l("A name is required."))
@@ -145,7 +153,7 @@ def _parse(row: Row, errors: ErrorList) -> dict:
         "phone": get("phone"),
         "address": get("address"),
         "postcode": get("postcode"),
-        "languages": csv_io.parse_list(row, "languages"),
+        "languages": csv_io.parse_codes(row, "languages", errors, languages),
         "interests": csv_io.parse_list(row, "interests"),
         "children_birth_dates": _birth_dates(row, errors),
         "capacity": int(capacity or 1),

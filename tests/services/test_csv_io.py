@@ -89,3 +89,37 @@ def test_exported_file_reads_back():
     data = csv_io.to_csv(["name", "postcode"], [["Åse; Øster", "8600"]])
     rows = csv_io.read_rows(data, COLUMNS)
     assert rows[0].cells == {"name": "Åse; Øster", "postcode": "8600"}
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["=1+1", "+45 20 30 40 50", "- husk tolk", "@x", "'+45", "''=x", "'plain", "plain", " =1", ""],
+)
+def test_unneutralise_gives_back_exactly_what_was_exported(cell):
+    assert csv_io.unneutralise(csv_io.neutralise(cell)) == cell.strip()
+    assert not csv_io.neutralise(cell).strip().startswith(("=", "+", "-", "@"))
+
+
+def test_errors_name_the_column_as_the_file_spells_it_and_unknown_keys_as_they_are():
+    rows = csv_io.read_rows("\ufeff Navn ;Postnummer\r\nBo;12\r\n".encode(), COLUMNS)
+    errors = ErrorList.for_rows(rows)
+    errors.add(2, "postcode", "bad")
+    errors.add(2, "name", "bad")
+    errors.add(2, "lat", "bad")
+    assert [e.column for e in errors.errors] == ["Postnummer", "Navn", "lat"]
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-Infinity", "1e999"])
+def test_numbers_that_are_not_finite_are_refused(text):
+    errors = ErrorList()
+    assert csv_io.parse_number(csv_io.Row(2, {"km": text}), "km", errors, 5.0) == 5.0
+    assert [(e.row, e.column) for e in errors.errors] == [(2, "km")]
+
+
+def test_check_text_names_cpr_numbers_in_any_cell_and_too_long_cells(app):
+    with app.test_request_context():
+        errors = ErrorList()
+        row = csv_io.Row(2, {"name": "Bo 010203-1234", "email": "0102031234@x.dk", "ref": "x" * 41})
+        csv_io.check_text(row, errors, {"ref": 40, "name": None})
+        assert [e.column for e in errors.errors] == ["name", "email", "ref"]
+        assert "40" in str(errors.errors[2].message)

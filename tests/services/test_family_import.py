@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date, timedelta
 
 import pytest
 from flask import session
@@ -157,3 +158,159 @@ def test_the_template_has_a_header_and_one_example_row_that_imports(world):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == HEADERS and len(rows) == 2
     assert family_import.run(world["mun"].id, data) == (1, 1)
+
+
+FAMILY_FIELDS = (
+    "reference",
+    "name",
+    "address",
+    "postcode",
+    "lat",
+    "lon",
+    "location_override",
+    "phone",
+    "languages",
+    "interests",
+    "arrival_date",
+    "consent_given_by",
+    "consent_date",
+    "coordinator_id",
+    "backup_coordinator_id",
+    "wants_contact_family",
+    "notes",
+)
+CHILD_FIELDS = ("first_name", "birth_date", "gender", "wishes", "available_days", "max_distance_km")
+
+
+def snapshot(municipality_id: int) -> list[tuple]:
+    stmt = select(Family).where(Family.municipality_id == municipality_id)
+    return sorted(
+        (
+            tuple(getattr(fam, k) for k in FAMILY_FIELDS),
+            [tuple(getattr(c, k) for k in CHILD_FIELDS) for c in fam.children],
+        )
+        for fam in db.session.scalars(stmt)
+    )
+
+
+def test_an_export_with_formula_like_cells_imports_again_with_identical_data(world):
+    mun, me = world["mun"], world["me"]
+    backup = f.user(mun, "coordinator", email="bo@example.dk")
+    f.family(
+        mun,
+        name="Ærø-Østergård",
+        reference="-R-1",
+        address="Søndergade 12, 2. tv.",
+        phone="+45 20 30 40 50",
+        notes="- husk tolk\n=ikke en formel; æøå",
+        languages=["ar", "da"],
+        interests=["musik", "madlavning"],
+        lat=56.1697,
+        lon=9.5451,
+        consent_given_by="@Amal Haddad",
+        consent_date="2025-03-15",
+        coordinator_id=me.id,
+        backup_coordinator_id=backup.id,
+        wants_contact_family=False,
+        children=3,
+    )
+    f.family(mun, name="'+quoted", reference="R-2", phone="0045 20304050", children=0)
+    db.session.commit()
+    for fam in db.session.scalars(select(Family)):  # a child with a formula-like name too
+        if fam.children:
+            fam.children[0].first_name = "-Åse"
+            fam.children[1].max_distance_km = 7.5
+    db.session.commit()
+    before = snapshot(mun.id)
+    data, count = family_import.export_csv(mun.id)
+    assert count == 2 and "'+45 20 30 40 50" in data.decode("utf-8-sig")
+    for fam in db.session.scalars(select(Family)):
+        db.session.delete(fam)
+    db.session.commit()
+    assert counts() == (0, 0)
+    assert family_import.run(mun.id, data, me) == (2, 3)
+    assert snapshot(mun.id) == before
+
+
+def test_coordinates_outside_denmark_are_refused_per_row_and_column(world):
+    rows = [
+        {**BASE, "reference": "G-1", "lat": "99", "lon": "-170"},
+        {**BASE, "reference": "G-2", "lat": "56,1", "lon": "nan"},
+        {**BASE, "reference": "G-3", "lat": "54.4", "lon": "15.3"},  # the edges are fine
+    ]
+    with pytest.raises(ImportFailed) as failed:
+        family_import.run(world["mun"].id, one_file(*rows))
+    assert {(e.row, e.column) for e in failed.value.errors} == {
+        (2, "lat"),
+        (2, "lon"),
+        (3, "lon"),
+    }
+    assert "Write a number from 54.4 to 57.9." in [str(e.message) for e in failed.value.errors]
+    assert counts() == (0, 0)
+
+
+def test_cpr_numbers_and_too_long_texts_are_named_by_row_and_column(world):
+    child = {"child_birth_date": "2015-01-01", "child_gender": "pige"}
+    rows = [
+        {**BASE, "reference": "P-1", "child_first_name": "Lina 010203-1234", **child},
+        {**BASE, "reference": "P-2", "interests": "musik, 0102031234"},
+        {**BASE, "reference": "x" * 300},
+        {**BASE, "reference": "P-4", "name": "N" * 500, "address": "Vej 1 " * 40},
+        {**BASE, "reference": "P-5", "child_first_name": "B" * 81, **child},
+    ]
+    with pytest.raises(ImportFailed) as failed:
+        family_import.run(world["mun"].id, one_file(*rows))
+    assert {(e.row, e.column) for e in failed.value.errors} == {
+        (2, "child_first_name"),
+        (3, "interests"),
+        (4, "reference"),
+        (5, "name"),
+        (5, "address"),
+        (6, "child_first_name"),
+    }
+    messages = {(e.row, str(e.message)) for e in failed.value.errors}
+    assert (4, "At most 40 characters.") in messages and (5, "At most 120 characters.") in messages
+    assert any("CPR" in m for row, m in messages if row == 2)
+    assert counts() == (0, 0)
+
+
+def test_languages_are_stored_as_codes_and_unknown_ones_named(world):
+    family_import.run(world["mun"].id, one_file({**BASE, "languages": "Dansk, ARABIC, da"}))
+    assert db.session.scalar(select(Family)).languages == ["da", "ar"]
+    with pytest.raises(ImportFailed) as failed:
+        family_import.run(
+            world["mun"].id, one_file({**BASE, "reference": "L-2", "languages": "Klingon"})
+        )
+    assert [(e.row, e.column, str(e.message)) for e in failed.value.errors] == [
+        (2, "languages", "klingon is not known.")
+    ]
+
+
+def test_an_arrival_date_after_today_is_refused(world):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    rows = [
+        {**BASE, "arrival_date": tomorrow},
+        {**BASE, "reference": "A-2", "arrival_date": "2031-01-01"},
+    ]
+    with pytest.raises(ImportFailed) as failed:
+        family_import.run(world["mun"].id, one_file(*rows))
+    assert [(e.row, e.column) for e in failed.value.errors] == [
+        (2, "arrival_date"),
+        (3, "arrival_date"),
+    ]
+    assert str(failed.value.errors[0].message) == "The date cannot be in the future."
+    family_import.run(world["mun"].id, one_file({**BASE, "arrival_date": date.today().isoformat()}))
+    assert counts() == (1, 0)
+
+
+def test_errors_name_the_column_as_the_files_header_spells_it(world):
+    text = (
+        "Sagsnummer;Navn;Postnummer;Ankomstdato;Breddegrad;Længdegrad\n"
+        "B-1;Osman;12;2025-01-05;99;9\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        family_import.run(world["mun"].id, text.encode())
+    assert {(e.row, e.column) for e in failed.value.errors} == {
+        (2, "Postnummer"),
+        (2, "Breddegrad"),
+    }

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.models import Activity, AuditEvent, ContactFamily
-from matcher.services import activity_import, volunteer_import
+from matcher.models import Activity, AuditEvent, ContactFamily, Language
+from matcher.services import activity_import, records, volunteer_import
 from matcher.services.errors import ImportFailed
 from tests import factories as f
 
@@ -51,7 +51,8 @@ def cf_count() -> int:
 def test_import_of_200_rows_with_one_bad_writes_nothing_and_names_the_row(world):
     with pytest.raises(ImportFailed) as failed:
         volunteer_import.import_csv(world["mun"].id, cf_rows(200, bad=136))
-    assert [(e.row, e.column) for e in failed.value.errors] == [(138, "postcode")]
+    # The column is named as the file's header has it (postnummer), not by its internal key.
+    assert [(e.row, e.column) for e in failed.value.errors] == [(138, "postnummer")]
     assert cf_count() == 0
 
 
@@ -79,7 +80,7 @@ def test_an_email_already_registered_is_refused(world):
     db.session.commit()
     with pytest.raises(ImportFailed) as failed:
         volunteer_import.import_csv(world["mun"].id, cf_rows(2))
-    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "email")]
+    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "e-mail")]
 
 
 def test_export_reimports_cleanly_and_neutralises_formulas(world):
@@ -125,13 +126,13 @@ def test_activity_import_lists_every_error_and_writes_nothing(world):
         activity_import.import_csv(world["mun"].id, data.encode())
     cells = {(e.row, e.column) for e in failed.value.errors}
     assert cells == {
-        (3, "club"),
-        (3, "category"),
-        (3, "max_age"),
-        (3, "gender"),
-        (3, "weekdays"),
-        (3, "postcode"),
-        (3, "places"),
+        (3, "klub"),
+        (3, "kategori"),
+        (3, "til_alder"),
+        (3, "køn"),
+        (3, "ugedage"),
+        (3, "postnummer"),
+        (3, "pladser"),
     }
     assert db.session.scalar(select(func.count(Activity.id))) == before
 
@@ -145,7 +146,7 @@ def test_import_page_shows_row_and_column_of_each_error(client, world):
     )
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and 'id="import-errors"' in html
-    assert "<td>4</td><td>postcode</td>" in html
+    assert "<td>4</td><td>postnummer</td>" in html
     assert cf_count() == 0
 
 
@@ -187,3 +188,114 @@ def test_club_contact_gets_403_on_every_csv_page(client, world):
         content_type="multipart/form-data",
     )
     assert answer.status_code == 403 and cf_count() == 0
+
+
+def test_contact_family_languages_are_stored_as_codes_and_unknown_ones_named(world):
+    db.session.add(Language(code="en", name_da="Engelsk", name_en="English"))
+    db.session.commit()
+    data = "navn;e-mail;postnummer;sprog\nHolm;h@example.dk;8000;Dansk, ENGELSK, ar\n"
+    assert volunteer_import.import_csv(world["mun"].id, data.encode()) == 1
+    assert db.session.scalar(select(ContactFamily)).languages == ["da", "en", "ar"]
+    data = "navn;e-mail;postnummer;sprog\nLund;l@example.dk;8000;dansk, klingon\n"
+    with pytest.raises(ImportFailed) as failed:
+        volunteer_import.import_csv(world["mun"].id, data.encode())
+    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "sprog")]
+    assert "klingon" in str(failed.value.errors[0].message)
+
+
+def test_contact_family_cpr_numbers_and_too_long_texts_are_named_by_row_and_column(world):
+    long_name = "N" * 121
+    data = (
+        "navn;kontaktperson;e-mail;postnummer;motivation\n"
+        "Holm;Åse 010203-1234;h@example.dk;8000;ok\n"
+        f"{long_name};Bo;0102031234@example.dk;8000;{'m' * 2001}\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        volunteer_import.import_csv(world["mun"].id, data.encode())
+    assert {(e.row, e.column) for e in failed.value.errors} == {
+        (2, "kontaktperson"),
+        (3, "navn"),
+        (3, "e-mail"),
+        (3, "motivation"),
+    }
+    assert cf_count() == 0
+
+
+def test_activity_import_requires_a_weekday_and_a_real_time_span(world):
+    rows = [
+        "Søhøj IF;Ingen dage;football;6;9;;;16:00-17:00;;1;0",
+        "Søhøj IF;Bare tekst;football;6;9;;man;kl. 16;;1;0",
+        "Søhøj IF;Baglæns;football;6;9;;man;18:00-16:00;;1;0",
+        "Søhøj IF;Umulig;football;6;9;;man;25:00-26:00;;1;0",
+        "Søhøj IF;Kun komma;football;6;9;;, ,;;;1;0",
+    ]
+    with pytest.raises(ImportFailed) as failed:
+        activity_import.import_csv(world["mun"].id, "\n".join([ACT_HEADER, *rows]).encode())
+    assert {(e.row, e.column) for e in failed.value.errors} == {
+        (2, "ugedage"),
+        (3, "tid"),
+        (4, "tid"),
+        (5, "tid"),
+        (6, "ugedage"),
+    }
+    ok = ACT_HEADER + "\nSøhøj IF;Svøm;swimming;6;9;;tirsdag;9.30 – 11:00;;1;0\n"
+    assert activity_import.import_csv(world["mun"].id, ok.encode()) == 1
+    assert db.session.scalar(select(Activity).where(Activity.name == "Svøm")).time == "09:30-11:00"
+
+
+def test_activity_cpr_numbers_and_too_long_texts_are_named_by_row_and_column(world):
+    rows = [
+        "Søhøj IF;Hold 0102031234;football;6;9;;man;;;1;0",
+        f"Søhøj IF;{'A' * 121};football;6;9;;man;;;1;0",
+    ]
+    with pytest.raises(ImportFailed) as failed:
+        activity_import.import_csv(world["mun"].id, "\n".join([ACT_HEADER, *rows]).encode())
+    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "aktivitet"), (3, "aktivitet")]
+    assert "120" in str(failed.value.errors[1].message)  # the column's most characters
+
+
+def test_activity_export_imports_again_with_identical_data(world):
+    mun, club = world["mun"], world["club"]
+    records.add_activity(
+        club,
+        {
+            "name": "-Leg & bevægelse, æøå",
+            "category": "swimming",
+            "min_age": 3,
+            "max_age": 6,
+            "gender": "female",
+            "weekdays": ["tue", "sat"],
+            "time": "16:30-18:00",
+            "address": "=Søvej 1",
+            "postcode": "8600",
+            "places": 2,
+            "fee": 150,
+        },
+    )
+    db.session.commit()
+    fields = (
+        "name",
+        "category_code",
+        "min_age",
+        "max_age",
+        "gender",
+        "weekdays",
+        "time",
+        "address",
+        "postcode",
+        "places",
+        "fee",
+    )
+
+    def snapshot() -> list[tuple]:
+        return sorted(tuple(getattr(a, k) for k in fields) for a in club.activities)
+
+    before = snapshot()
+    data = activity_import.export(mun.id)
+    assert "'-Leg" in data.decode("utf-8-sig")
+    for activity in list(club.activities):
+        db.session.delete(activity)
+    db.session.commit()
+    assert activity_import.import_csv(mun.id, data) == 2
+    db.session.refresh(club)
+    assert snapshot() == before
