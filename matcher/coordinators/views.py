@@ -66,7 +66,12 @@ def child_form(prefix: str, child=None) -> ChildForm:
 @coordinators
 def start():
     """Show the coordinator's start page: their own families and what waits for them."""
+    from matcher.services.rounds import waiting_for_coordinator
+
     own = families.own_families(current_user)
+    undecided, undecided_rounds = waiting_for_coordinator(
+        current_user.municipality_id, current_user.id
+    )
     return render_template(
         "coordinators/start.html",
         figures=figures.overview(current_user.municipality_id),
@@ -74,6 +79,8 @@ def start():
         stats=families.stats_for([f.id for f in own]),
         due=families.status_due_soon(own),
         waiting=families.waiting_count(current_user.municipality_id, current_user.id),
+        undecided=undecided,
+        undecided_rounds=undecided_rounds,
     )
 
 

@@ -2,8 +2,9 @@
 
 from datetime import date
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FloatField,
@@ -23,6 +24,7 @@ from wtforms.validators import (
 )
 
 from matcher.services.round_document import DEFAULT_WEIGHTS
+from matcher.web.forms import MatcherForm
 
 # Each weight with the plain words that explain it.
 WEIGHTS = (
@@ -64,6 +66,39 @@ WEIGHTS = (
 )
 
 
+def today() -> date:
+    """Return today's date (the tests pin it)."""
+    return date.today()
+
+
+def years_from(day: date, years: int) -> date:
+    """Return the same day `years` years later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def round_date_window() -> tuple[date, date]:
+    """Return the first and last round date allowed: a year either side of today."""
+    now = today()
+    return years_from(now, -1), years_from(now, 1)
+
+
+def _within_a_year(form, field) -> None:
+    if field.data is None:
+        return
+    first, last = round_date_window()
+    if not first <= field.data <= last:
+        raise ValidationError(
+            _(
+                "Choose a date at most a year from today: between %(first)s and %(last)s.",
+                first=format_date(first, "long"),
+                last=format_date(last, "long"),
+            )
+        )
+
+
 def _points_list(form, field) -> None:
     try:
         values = [int(x) for x in field.data.replace(";", ",").split(",") if x.strip()]
@@ -74,7 +109,7 @@ def _points_list(form, field) -> None:
     field.parsed = values
 
 
-class StartRoundForm(FlaskForm):
+class StartRoundForm(MatcherForm):
     """Start a matching round."""
 
     kind = SelectField(
@@ -89,8 +124,8 @@ class StartRoundForm(FlaskForm):
     )
     round_date = DateField(
         _l("Round date"),
-        default=date.today,
-        validators=[InputRequired()],
+        default=lambda: today(),
+        validators=[InputRequired(), _within_a_year],
         description=_l("Ages are counted on this day."),
     )
     budget = IntegerField(
@@ -130,7 +165,7 @@ class StartRoundForm(FlaskForm):
         return out
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(MatcherForm):
     """Decline one proposal (or all): the reason is required."""
 
     reason = TextAreaField(_l("Why is it declined?"), validators=[DataRequired(), Length(max=500)])

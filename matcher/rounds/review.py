@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
@@ -19,6 +19,7 @@ from matcher.models import (
     Round,
 )
 from matcher.rounds import explain
+from matcher.services.round_decisions import for_coordinator
 from matcher.services.round_document import db_id
 
 
@@ -55,25 +56,31 @@ def activity_label(activity: Activity | None, categories: dict[str, str]) -> str
     )
 
 
-def review(rnd: Round) -> dict:
-    """Collect everything the review page shows for a finished round."""
+def review(rnd: Round, coordinator_id: int | None = None) -> dict:
+    """Collect everything the review page shows for a finished round; with `coordinator_id`,
+    only the proposals for that coordinator's families (the rest of the page stays whole)."""
     doc, result = rnd.input_doc or {}, rnd.result_doc or {}
     day = date.fromisoformat(doc.get("round_date", rnd.round_date.isoformat()))
     children = {c["id"]: c for c in doc.get("children") or []}
     categories, languages = _categories(), _languages()
+    chosen = select(Proposal).where(Proposal.round_id == rnd.id)
+    if coordinator_id is not None:
+        chosen = chosen.where(for_coordinator(coordinator_id))
     proposals = list(
         db.session.scalars(
-            select(Proposal)
-            .where(Proposal.round_id == rnd.id)
-            .options(
+            chosen.options(
                 selectinload(Proposal.child),
                 selectinload(Proposal.activity),
                 selectinload(Proposal.family),
                 selectinload(Proposal.contact_family),
-            )
-            .order_by(Proposal.kind.desc(), Proposal.id)
+            ).order_by(Proposal.kind.desc(), Proposal.id)
         )
     )
+    total = len(proposals)
+    if coordinator_id is not None:
+        total = db.session.scalar(
+            select(func.count(Proposal.id)).where(Proposal.round_id == rnd.id)
+        )
     rows = []
     for p in proposals:
         if p.kind == "placement":
@@ -91,6 +98,7 @@ def review(rnd: Round) -> dict:
     return {
         "proposals": rows,
         "open": sum(1 for p in proposals if p.status == "proposed"),
+        "total": total,
         "unplaced": _unplaced(rnd, result, children, day, categories),
         "unpaired": _unpaired(rnd, result),
         "baseline": _baseline(result, rnd.baseline_doc),

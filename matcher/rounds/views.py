@@ -2,7 +2,18 @@
 
 import json
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_security import current_user
 from sqlalchemy import func, select
@@ -10,10 +21,11 @@ from sqlalchemy.orm import defer
 
 from matcher.extensions import db
 from matcher.models import Proposal, Round
-from matcher.rounds.forms import WEIGHTS, DeclineForm, StartRoundForm
+from matcher.rounds.forms import WEIGHTS, DeclineForm, StartRoundForm, round_date_window
 from matcher.rounds.review import review
 from matcher.services import audit, rounds
 from matcher.web.access import coordinators, get_scoped_or_404, staff_only
+from matcher.worker.reasons import shown as failure_shown
 
 ROUND_DOCUMENTS = (Round.input_doc, Round.result_doc, Round.baseline_doc, Round.suggestions)
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
@@ -66,11 +78,43 @@ def index():
     return render_template("rounds/index.html", rounds=found)
 
 
+def _season_budget(form: StartRoundForm) -> None:
+    """Propose what is left of the season budget (the user may change it) and say so."""
+    season = rounds.season_budget(current_user.municipality_id)
+    if season is None:
+        return
+    if not form.is_submitted() and form.budget.data is None:
+        form.budget.data = season.left
+    form.budget.description = " ".join(
+        (
+            str(form.budget.description),
+            _(
+                "The season budget is %(budget)s kr.; accepted placements already commit "
+                "%(committed)s kr., so %(left)s kr. is left. You may change the amount.",
+                budget=format_decimal(season.budget),
+                committed=format_decimal(season.committed),
+                left=format_decimal(season.left),
+            ),
+        )
+    )
+
+
+def _render_new(form: StartRoundForm, counts, code: int = 200):
+    return render_template(
+        "rounds/new.html",
+        form=form,
+        counts=counts,
+        weights=WEIGHTS,
+        date_window=round_date_window(),
+    ), code
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @staff_only
 def new():
     """Choose what to match, preview who takes part, and start the round."""
     form = StartRoundForm()
+    _season_budget(form)
     counts = None
     if form.validate_on_submit():
         mun = current_user.municipality_id
@@ -86,13 +130,20 @@ def new():
                 )
             except rounds.RoundRefused as refused:
                 flash(str(refused), "error")
-                return render_template(
-                    "rounds/new.html", form=form, counts=None, weights=WEIGHTS
-                ), 409
+                return _render_new(form, None, 409)
             flash(_("The round has started. It runs in the background."), "success")
             return redirect(url_for("rounds.show", round_id=rnd.id))
         counts = rounds.preview(mun, form.round_date.data, form.kind.data)
-    return render_template("rounds/new.html", form=form, counts=counts, weights=WEIGHTS)
+    return _render_new(form, counts)
+
+
+def _mine() -> bool:
+    """Return whether the review shows only the user's own families' proposals: ?mine=1 or
+    ?mine=0, and by default for coordinators (staff see every proposal)."""
+    asked = request.values.get("mine")
+    if asked in ("0", "1"):
+        return asked == "1"
+    return current_user.role == "coordinator"
 
 
 @bp.get("/<int:round_id>")
@@ -101,11 +152,19 @@ def show(round_id: int):
     """Show a round: its progress while it runs, its proposals once done."""
     rnd = get_scoped_or_404(Round, round_id)
     data = None
+    mine = _mine()
     if rnd.status == "done":
-        data = review(rnd)
+        data = review(rnd, coordinator_id=current_user.id if mine else None)
         audit.record("view", rnd, proposals=len(data["proposals"]))
         audit.commit_pending()
-    return render_template("rounds/show.html", rnd=rnd, data=data, decline_form=DeclineForm())
+    return render_template(
+        "rounds/show.html",
+        rnd=rnd,
+        data=data,
+        mine=mine,
+        failure=failure_shown(rnd.params, rnd.message) if rnd.status == "failed" else None,
+        decline_form=DeclineForm(),
+    )
 
 
 @bp.get("/<int:round_id>/status")
@@ -117,7 +176,7 @@ def status(round_id: int):
         id=rnd.id,
         status=rnd.status,
         progress=rnd.progress,
-        message=rnd.message,
+        message=failure_shown(rnd.params, rnd.message) if rnd.status == "failed" else rnd.message,
         finished=rnd.status in ("done", "failed"),
     )
 
@@ -141,6 +200,14 @@ def download(round_id: int, which: str):
     )
 
 
+def _back(round_id: int, proposal_id: int | None = None):
+    """Redirect to the round's review, keeping its "only my families" choice."""
+    mine = request.form.get("mine")
+    keep = {"mine": mine} if mine in ("0", "1") else {}
+    anchor = f"p{proposal_id}" if proposal_id else None
+    return redirect(url_for("rounds.show", round_id=round_id, _anchor=anchor, **keep))
+
+
 def _proposal(round_id: int, proposal_id: int) -> Proposal:
     # Scoped through the round: a placement has no family of its own to scope by.
     get_scoped_or_404(Round, round_id)
@@ -160,7 +227,7 @@ def accept(round_id: int, proposal_id: int):
         flash(_("Accepted."), "success")
     except rounds.DecisionRefused as refused:
         flash(str(refused), "error")
-    return redirect(url_for("rounds.show", round_id=round_id, _anchor=f"p{proposal_id}"))
+    return _back(round_id, proposal_id)
 
 
 @bp.post("/<int:round_id>/proposals/<int:proposal_id>/decline")
@@ -171,13 +238,13 @@ def decline(round_id: int, proposal_id: int):
     form = DeclineForm()
     if not form.validate_on_submit():
         flash(_("Please give a reason for declining."), "error")
-        return redirect(url_for("rounds.show", round_id=round_id, _anchor=f"p{proposal_id}"))
+        return _back(round_id, proposal_id)
     try:
         rounds.decline(proposal, form.reason.data, current_user.id)
         flash(_("Declined. This pair will not be proposed again."), "success")
     except rounds.DecisionRefused as refused:
         flash(str(refused), "error")
-    return redirect(url_for("rounds.show", round_id=round_id, _anchor=f"p{proposal_id}"))
+    return _back(round_id, proposal_id)
 
 
 @bp.post("/<int:round_id>/accept-all")
@@ -185,7 +252,10 @@ def decline(round_id: int, proposal_id: int):
 def accept_all(round_id: int):
     """Accept every undecided proposal of the round."""
     rnd = get_scoped_or_404(Round, round_id)
-    accepted, skipped = rounds.accept_all(rnd, current_user.id)
+    mine = request.form.get("mine") == "1"
+    accepted, skipped = rounds.accept_all(
+        rnd, current_user.id, coordinator_id=current_user.id if mine else None
+    )
     flash(_("%(n)s proposals accepted.", n=accepted), "success")
     if skipped:
         flash(
@@ -196,7 +266,7 @@ def accept_all(round_id: int):
             ),
             "warning",
         )
-    return redirect(url_for("rounds.show", round_id=round_id))
+    return _back(round_id)
 
 
 @bp.post("/<int:round_id>/decline-all")
@@ -205,12 +275,15 @@ def decline_all(round_id: int):
     """Decline every undecided proposal of the round, with one reason."""
     rnd = get_scoped_or_404(Round, round_id)
     form = DeclineForm()
+    mine = request.form.get("mine") == "1"
     if not form.validate_on_submit():
         flash(_("Please give a reason for declining."), "error")
-        return redirect(url_for("rounds.show", round_id=round_id))
+        return _back(round_id)
     try:
-        n = rounds.decline_all(rnd, form.reason.data, current_user.id)
+        n = rounds.decline_all(
+            rnd, form.reason.data, current_user.id, coordinator_id=current_user.id if mine else None
+        )
         flash(_("%(n)s proposals declined.", n=n), "success")
     except rounds.DecisionRefused as refused:
         flash(str(refused), "error")
-    return redirect(url_for("rounds.show", round_id=round_id))
+    return _back(round_id)

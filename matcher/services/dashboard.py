@@ -1,7 +1,8 @@
 """The dashboard's figures for a municipality, each from a few aggregate queries (no N+1).
 
 "Has an activity" means an accepted placement that has not ended; "has a contact family" an
-accepted pairing that has not ended. Rounds waited are the rounds that left someone out.
+accepted pairing that has not ended. Rounds waited are the finished rounds that left someone
+out or whose proposal was declined (as in the round documents).
 """
 
 from dataclasses import dataclass, field
@@ -19,11 +20,11 @@ from matcher.models import (
     Family,
     Municipality,
     Proposal,
-    Unmatched,
 )
 from matcher.services import audit
 from matcher.services.errors import StaleEdit
 from matcher.services.followup import holding
+from matcher.services.round_document import waited_rounds
 
 ADULT_AGE = 18
 LONGEST_WAITING = 5
@@ -164,17 +165,12 @@ def _waiting(rounds_rows, arrival_rows, today: date) -> Waiting:
 
 
 def _children_waiting(in_mun, minor, today: date) -> Waiting:
-    waited = (
-        select(Unmatched.child_id, func.count(Unmatched.id).label("n"))
-        .where(Unmatched.child_id.is_not(None))
-        .group_by(Unmatched.child_id)
-        .subquery()
-    )
+    waited = waited_rounds("placement")  # left out, or the proposal declined
     rounds = func.coalesce(waited.c.n, 0)
     base = (
         select(rounds, func.count(Child.id))
         .join(Family, Child.family_id == Family.id)
-        .outerjoin(waited, waited.c.child_id == Child.id)
+        .outerjoin(waited, waited.c.who == Child.id)
         .where(*in_mun, minor, ~_has_placement())
     )
     rounds_rows = db.session.execute(base.group_by(rounds)).all()
@@ -188,17 +184,12 @@ def _children_waiting(in_mun, minor, today: date) -> Waiting:
 
 
 def _families_waiting(in_mun, today: date) -> Waiting:
-    waited = (
-        select(Unmatched.family_id, func.count(Unmatched.id).label("n"))
-        .where(Unmatched.family_id.is_not(None))
-        .group_by(Unmatched.family_id)
-        .subquery()
-    )
+    waited = waited_rounds("pairing")
     rounds = func.coalesce(waited.c.n, 0)
     where = (*in_mun, Family.wants_contact_family.is_(True), ~_has_pairing())
     rounds_rows = db.session.execute(
         select(rounds, func.count(Family.id))
-        .outerjoin(waited, waited.c.family_id == Family.id)
+        .outerjoin(waited, waited.c.who == Family.id)
         .where(*where)
         .group_by(rounds)
     ).all()

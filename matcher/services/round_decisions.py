@@ -8,10 +8,10 @@ together with the acceptance or not at all.
 
 from flask import has_request_context
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from matcher.extensions import db
-from matcher.models import Activity, ContactFamily, Proposal, Round
+from matcher.models import Activity, Child, ContactFamily, Family, Proposal, Round
 from matcher.models.base import utcnow
 from matcher.services import audit, notifications
 from matcher.services.round_document import LIVE
@@ -96,23 +96,35 @@ def decline(
     return proposal
 
 
-def _open_proposals(rnd: Round) -> list[Proposal]:
-    return list(
-        db.session.scalars(
-            select(Proposal)
-            .where(Proposal.round_id == rnd.id, Proposal.status == "proposed")
-            .order_by(Proposal.id)
-        )
+def for_coordinator(user_id: int) -> ColumnElement[bool]:
+    """Return the condition for a proposal of a family the user is (backup) coordinator of: the
+    pairing's family, or the placed child's family (as /matches/?mine=1 has it)."""
+    own = select(Family.id).where(
+        or_(Family.coordinator_id == user_id, Family.backup_coordinator_id == user_id)
+    )
+    return or_(
+        Proposal.family_id.in_(own),
+        Proposal.child_id.in_(select(Child.id).where(Child.family_id.in_(own))),
     )
 
 
-def accept_all(rnd: Round, user_id: int | None = None) -> tuple[int, int]:
+def _open_proposals(rnd: Round, coordinator_id: int | None = None) -> list[Proposal]:
+    stmt = select(Proposal).where(Proposal.round_id == rnd.id, Proposal.status == "proposed")
+    if coordinator_id is not None:
+        stmt = stmt.where(for_coordinator(coordinator_id))
+    return list(db.session.scalars(stmt.order_by(Proposal.id)))
+
+
+def accept_all(
+    rnd: Round, user_id: int | None = None, *, coordinator_id: int | None = None
+) -> tuple[int, int]:
     """Accept every undecided proposal of a round in one transaction; return (accepted, skipped).
 
-    A proposal whose child, family or place was taken meanwhile is skipped and stays undecided.
+    With `coordinator_id`, only those for that coordinator's families. A proposal whose child,
+    family or place was taken meanwhile is skipped and stays undecided.
     """
     accepted = skipped = 0
-    for proposal in _open_proposals(rnd):
+    for proposal in _open_proposals(rnd, coordinator_id):
         try:
             accept(proposal, user_id, commit=False)
             accepted += 1
@@ -122,11 +134,14 @@ def accept_all(rnd: Round, user_id: int | None = None) -> tuple[int, int]:
     return accepted, skipped
 
 
-def decline_all(rnd: Round, reason: str, user_id: int | None = None) -> int:
-    """Decline every undecided proposal of a round with one reason; return how many."""
+def decline_all(
+    rnd: Round, reason: str, user_id: int | None = None, *, coordinator_id: int | None = None
+) -> int:
+    """Decline every undecided proposal of a round with one reason (with `coordinator_id`, only
+    those for that coordinator's families); return how many."""
     if not (reason or "").strip():
         raise DecisionRefused(_("Please give a reason for declining."))
-    proposals = _open_proposals(rnd)
+    proposals = _open_proposals(rnd, coordinator_id)
     for proposal in proposals:
         decline(proposal, reason, user_id, commit=False)
     db.session.commit()

@@ -6,16 +6,18 @@ in the one transaction that marks it done, so a round that fails or dies leaves 
 Decisions on proposals live in `round_decisions` and are re-exported here.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matcher.extensions import db
-from matcher.models import Proposal, Round, Unmatched
+from matcher.models import Activity, Club, Municipality, Proposal, Round, Unmatched
 from matcher.services import audit
+from matcher.services.followup import holding
 from matcher.services.round_decisions import (  # noqa: F401  (one entry point for the views)
     DecisionRefused,
     _,
@@ -23,8 +25,10 @@ from matcher.services.round_decisions import (  # noqa: F401  (one entry point f
     accept_all,
     decline,
     decline_all,
+    for_coordinator,
 )
 from matcher.services.round_document import build_document, db_id
+from matcher.worker.reasons import Failure
 
 LIVE_STATES = ("queued", "running")
 DEFAULT_TIME_LIMIT = 300.0
@@ -198,19 +202,27 @@ def _add_proposals(round_id: int, result: dict) -> None:
         )
 
 
-def fail_round(round_id: int, reason: str, *, only_if_stale_before: datetime | None = None) -> bool:
-    """Mark a queued or running round failed with its reason and free the municipality."""
+def fail_round(
+    round_id: int, reason: str | Failure, *, only_if_stale_before: datetime | None = None
+) -> bool:
+    """Mark a queued or running round failed with its reason and free the municipality.
+
+    A `Failure` keeps its code and values in the round's params (the page shows it in the
+    reader's language) and its English text in the message (for the log and the database)."""
     db.session.rollback()
     cond = [Round.id == round_id, Round.status.in_(LIVE_STATES)]
     if only_if_stale_before is not None:  # the sweeper: not if a beat came in meanwhile
         cond.append(Round.heartbeat_at.is_(None) | (Round.heartbeat_at < only_if_stale_before))
-    done = db.session.execute(
-        update(Round)
-        .where(*cond)
-        .values(
-            status="failed", message=reason[:2000], finished_at=now(), active_municipality_id=None
-        )
-    )
+    values: dict[str, Any] = {
+        "status": "failed",
+        "message": str(reason)[:2000],
+        "finished_at": now(),
+        "active_municipality_id": None,
+    }
+    if isinstance(reason, Failure):
+        params = db.session.scalar(select(Round.params).where(Round.id == round_id)) or {}
+        values["params"] = {**params, "failure": reason.stored()}
+    done = db.session.execute(update(Round).where(*cond).values(**values))
     # Belt and braces: a failed round never keeps proposals.
     if done.rowcount == 1:
         db.session.execute(Proposal.__table__.delete().where(Proposal.round_id == round_id))
@@ -225,6 +237,61 @@ def has_undecided(round_id: int) -> bool:
             select(exists().where(Proposal.round_id == round_id, Proposal.status == "proposed"))
         )
     )
+
+
+@dataclass(frozen=True)
+class SeasonBudget:
+    """The season's subsidy budget, what accepted placements commit of it, and what is left."""
+
+    budget: int
+    committed: int
+
+    @property
+    def left(self) -> int:
+        """Return what is left of the budget (never below 0)."""
+        return max(0, self.budget - self.committed)
+
+
+def committed_subsidy(municipality_id: int) -> int:
+    """Return the fees of the municipality's accepted placements that hold their place: the
+    dashboard's "subsidy spent"."""
+    return (
+        db.session.scalar(
+            select(func.sum(Activity.fee))
+            .join(Proposal, Proposal.activity_id == Activity.id)
+            .join(Club, Activity.club_id == Club.id)
+            .where(Club.municipality_id == municipality_id, Proposal.kind == "placement", holding())
+        )
+        or 0
+    )
+
+
+def season_budget(municipality_id: int) -> SeasonBudget | None:
+    """Return the season budget and what is committed of it; None when no budget is set."""
+    budget = db.session.scalar(
+        select(Municipality.season_budget).where(Municipality.id == municipality_id)
+    )
+    if budget is None:
+        return None
+    return SeasonBudget(budget=budget, committed=committed_subsidy(municipality_id))
+
+
+def waiting_for_coordinator(municipality_id: int, user_id: int) -> tuple[int, list[int]]:
+    """Return how many proposals for the user's families wait for a decision, and the ids of
+    the rounds they are in (newest first)."""
+    rows = db.session.execute(
+        select(Proposal.round_id, func.count(Proposal.id))
+        .join(Round, Round.id == Proposal.round_id)
+        .where(
+            Round.municipality_id == municipality_id,
+            Round.status == "done",
+            Proposal.status == "proposed",
+            for_coordinator(user_id),
+        )
+        .group_by(Proposal.round_id)
+        .order_by(Proposal.round_id.desc())
+    ).all()
+    return sum(n for _id, n in rows), [round_id for round_id, _n in rows]
 
 
 def preview(municipality_id: int, round_date: date, kind: str) -> dict[str, int]:

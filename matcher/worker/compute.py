@@ -46,7 +46,8 @@ def load_target(target: str) -> Callable[..., dict[str, Any]]:
 
 
 def child_main(conn, target: str, doc: dict[str, Any], time_limit: float) -> None:
-    """Solver process entry: send progress, then ("done", outputs) or ("error", why)."""
+    """Solver process entry: send progress, then ("done", outputs) or ("error", code, values)
+    (a reason of `matcher.worker.reasons`)."""
 
     def progress(fraction: float, stage: str) -> None:
         conn.send(("progress", fraction, stage))
@@ -55,9 +56,9 @@ def child_main(conn, target: str, doc: dict[str, Any], time_limit: float) -> Non
         outputs = load_target(target)(doc, time_limit, progress)
         conn.send(("done", outputs))
     except RoundError as err:
-        conn.send(("error", f"the round document is invalid: {err}"))
+        conn.send(("error", "invalid_input", {"detail": str(err)}))
     except Exception as err:  # the worker must learn why, whatever it was
         detail = traceback.format_exception_only(type(err), err)[-1].strip()
-        conn.send(("error", f"the solver stopped with an error: {detail}"))
+        conn.send(("error", "solver_error", {"detail": detail}))
     finally:
         conn.close()

@@ -18,6 +18,7 @@ from matcher.extensions import db
 from matcher.models import Round
 from matcher.services.rounds import DEFAULT_TIME_LIMIT, fail_round, finish_round, now
 from matcher.worker.compute import DEFAULT_TARGET, child_main
+from matcher.worker.reasons import Failure
 
 log = logging.getLogger("matcher.rounds")
 DEFAULT_BEAT = 2.0  # seconds between heartbeats
@@ -71,7 +72,8 @@ def _stop(proc) -> None:
 
 
 def _solve_outside(round_id: int, doc: dict, limit: float, target: str) -> tuple[str, object]:
-    """Run the compute target in a spawned process; return ("done", outputs) or (state, why)."""
+    """Run the compute target in a spawned process; return ("done", outputs), ("failed", a
+    Failure) or ("gone", why)."""
     every = float(current_app.config.get("ROUNDS_HEARTBEAT", DEFAULT_BEAT))
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
@@ -84,20 +86,18 @@ def _solve_outside(round_id: int, doc: dict, limit: float, target: str) -> tuple
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                return "failed", f"the round did not finish within its time limit ({limit:g} s)"
+                return "failed", Failure("time_limit", {"limit": f"{limit:g}"})
             message = None
             if receive.poll(min(every, left)):
                 try:
                     message = receive.recv()
                 except EOFError:
                     proc.join(5)
-                    return "failed", (
-                        f"the solver process stopped unexpectedly (exit code {proc.exitcode})"
-                    )
+                    return "failed", Failure("solver_died", {"exit_code": proc.exitcode})
             if message and message[0] == "done":
                 return "done", message[1]
             if message and message[0] == "error":
-                return "failed", message[1]
+                return "failed", Failure(message[1], message[2])
             if message and message[0] == "progress":
                 progress = message[1]
             if not beat(round_id, progress):
@@ -137,5 +137,5 @@ def run_round(round_id: int, *, time_limit: float | None = None, target: str | N
         return state
     except Exception as err:  # storing failed: nothing was written, say why
         log.exception("round %s could not be stored", round_id)
-        fail_round(round_id, f"the result could not be stored: {type(err).__name__}: {err}")
+        fail_round(round_id, Failure("not_stored", {"detail": f"{type(err).__name__}: {err}"}))
         return "failed"

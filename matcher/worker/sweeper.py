@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import Round
+from matcher.worker.reasons import Failure
 
 log = logging.getLogger("matcher.rounds")
 DEFAULT_STALE_AFTER = 60.0  # seconds without a heartbeat
@@ -46,16 +47,10 @@ def sweep(
     failed = []
     for round_id, status in db.session.execute(query).all():
         if status == "running":
-            reason = (
-                "the worker running this round stopped answering (no heartbeat); "
-                "nothing was saved, start the round again"
-            )
+            reason = Failure("no_heartbeat")
             ok = fail_round(round_id, reason, only_if_stale_before=stale)
         else:
-            reason = (
-                "no worker took this round from the queue in time; is the round worker "
-                "running? Nothing was saved, start the round again"
-            )
+            reason = Failure("not_taken")
             ok = fail_round(round_id, reason)
         if ok:
             log.warning("round %s marked failed by the sweeper: %s", round_id, reason)

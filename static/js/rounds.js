@@ -1,21 +1,41 @@
-// A running round's page: poll the small status endpoint and show the progress without reloading;
-// once the round is done or failed, load the page again to show its result.
+// A running round's page: poll the small status endpoint and show the state and progress without
+// reloading (the badge and the sentence in the page's language, from the page's data-texts and
+// data-badges); once the round is done or failed, load the page again to show its result.
 "use strict";
 (function () {
   const box = document.getElementById("round-progress");
   if (!box) return;
   const url = box.dataset.statusUrl;
   const bar = box.querySelector("[data-round-progress]");
+  const text = box.querySelector("[data-round-message]");
   const state = document.querySelector("[data-round-state]");
+  const COLOURS = { queued: "secondary", running: "info", done: "success", failed: "danger" };
+  let texts = {};
+  let badges = {};
+  try {
+    texts = JSON.parse(box.dataset.texts || "{}");
+    badges = JSON.parse(box.dataset.badges || "{}");
+  } catch (err) {
+    // Without the words the page still shows the progress bar.
+  }
   let failures = 0;
+
+  function showState(status) {
+    if (status === box.dataset.status) return;
+    box.dataset.status = status;
+    if (text && texts[status]) text.textContent = texts[status];
+    if (state) {
+      state.dataset.status = status;
+      if (badges[status]) state.textContent = badges[status];
+      Object.values(COLOURS).forEach((c) => state.classList.remove("text-bg-" + c));
+      state.classList.add("text-bg-" + (COLOURS[status] || "secondary"));
+    }
+  }
 
   function show(data) {
     bar.value = data.progress;
     bar.textContent = Math.round(data.progress * 100) + "%";
-    if (state && data.status !== state.dataset.status) {
-      state.dataset.status = data.status;
-      box.dataset.status = data.status;
-    }
+    showState(data.status);
   }
 
   async function poll() {

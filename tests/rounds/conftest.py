@@ -27,3 +27,14 @@ def town(app):
         "family": family,
         "contact": contact,
     }
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    """Pin the form's "today" to the tests' round date: a round date must lie within a year of
+    today, and the factories' children are of activity age in 2022."""
+    from matcher.rounds import forms
+    from tests.rounds.helpers import DAY
+
+    monkeypatch.setattr(forms, "today", lambda: DAY)
+    return DAY

@@ -51,12 +51,19 @@ def small_world():
     followup.mark_ended(ended, TODAY, "moved", today=TODAY)  # place given back
     factories.accepted_match(mun, child=b3, activity=act, status="proposed")  # not yet accepted
     factories.accepted_match(other, child=fam_other.children[0], activity=_other_activity(other))
-    # Rounds waited: a2 was left out twice, b2 once; family A once.
-    rnd = Round(municipality_id=mun.id, kind="both", round_date=TODAY, status="done")
-    db.session.add(rnd)
+    # Rounds waited: a2 was left out of one round and declined its proposal in another, b2
+    # left out once; family A left out once. A failed round counts for nobody.
+    rnd, earlier, failed = (
+        Round(municipality_id=mun.id, kind="both", round_date=TODAY, status=status)
+        for status in ("done", "done", "failed")
+    )
+    db.session.add_all([rnd, earlier, failed])
     db.session.flush()
-    for child in (a2, a2, b2):
+    for child in (a2, b2):
         db.session.add(Unmatched(round_id=rnd.id, child_id=child.id, reason="capacity"))
+    db.session.add(Unmatched(round_id=failed.id, child_id=b2.id, reason="capacity"))
+    declined = factories.accepted_match(mun, child=a2, activity=act, status="declined")
+    declined.round_id = earlier.id
     db.session.add(Unmatched(round_id=rnd.id, family_id=fam_a.id, reason="no_contact_family"))
     cf = factories.contact_family(mun, status="approved")
     factories.accepted_match(mun, family=fam_b, contact_family=cf)

@@ -131,6 +131,39 @@ def test_rounds_waited_counts_finished_rounds_that_left_the_child_out(app):
     assert doc["families"][0]["rounds_waited"] == 2
 
 
+def test_rounds_waited_counts_declined_proposals_but_not_accepted_or_undecided_ones(app):
+    mun, activity, family, contact = _town()
+    first, second = family.children
+    other = f.family(mun, "Osman", children=1)
+    lone = other.children[0]
+    declined = _done_round(mun)
+    _proposal(declined, "declined", kind="placement", child_id=first.id, activity_id=activity.id)
+    _proposal(
+        declined, "declined", kind="pairing", family_id=family.id, contact_family_id=contact.id
+    )
+    db.session.add(Unmatched(round_id=declined.id, child_id=second.id, reason="capacity"))
+    ended = _done_round(mun)  # accepted, then ended: that round placed the child
+    _proposal(
+        ended, "ended", kind="placement", child_id=second.id, activity_id=activity.id, ended_on=DAY
+    )
+    _proposal(ended, "declined", kind="placement", child_id=first.id, activity_id=activity.id)
+    failed = Round(municipality_id=mun.id, kind="both", round_date=DAY, status="failed")
+    db.session.add(failed)
+    db.session.flush()
+    db.session.add(Unmatched(round_id=failed.id, child_id=first.id, reason="capacity"))
+    open_ = _done_round(mun)  # undecided yet: not (yet) a round waited
+    _proposal(open_, "proposed", kind="placement", child_id=lone.id, activity_id=activity.id)
+    db.session.commit()
+    doc = build_document(mun.id, DAY, "both")
+    kids = {c["id"]: c["rounds_waited"] for c in doc["children"]}
+    assert kids[ref("child", first.id)] == 2
+    assert kids[ref("child", second.id)] == 1
+    assert kids[ref("child", lone.id)] == 0
+    families = {x["id"]: x["rounds_waited"] for x in doc["families"]}
+    assert families[ref("family", family.id)] == 1
+    assert families[ref("family", other.id)] == 0
+
+
 def test_only_approved_contact_families_with_room_left(app):
     mun, _, family, contact = _town()
     f.contact_family(mun, name="Applied", status="applied")

@@ -167,6 +167,28 @@ def test_declined_pair_is_never_proposed_again(town):
     assert reasons == {"all_declined_before"}
 
 
+def test_a_declined_proposal_counts_as_a_round_waited_like_being_left_out(town):
+    f.family(town["mun"], "Osman", children=2)  # 4 children for 3 places: one is left out
+    db.session.commit()
+    first = run(town["mun"].id, kind="both")
+    assert first.status == "done"
+    left_out = {u["child"] for u in first.result_doc["unplaced"]}
+    assert len(left_out) == 1
+    placements = sorted((p for p in first.proposals if p.kind == "placement"), key=lambda p: p.id)
+    declined, *accepted = placements
+    rounds.decline(declined, "the family said no")
+    pairing = next(p for p in first.proposals if p.kind == "pairing")
+    rounds.decline(pairing, "not this one")
+    for p in accepted:
+        rounds.accept(p)
+    doc = build_document(town["mun"].id, DAY, "both")
+    waited = {c["id"]: c["rounds_waited"] for c in doc["children"]}
+    assert waited == {f"c{declined.child_id}": 1, **{c: 1 for c in left_out}}
+    assert doc["families"][0]["rounds_waited"] == 1
+    second = run(town["mun"].id, kind="both")
+    assert {c["id"]: c["rounds_waited"] for c in second.input_doc["children"]} == waited
+
+
 def test_decline_needs_a_reason(town):
     rnd = run(town["mun"].id)
     with pytest.raises(rounds.DecisionRefused, match="reason"):
