@@ -1,19 +1,20 @@
-"""A family's children: added and edited on a page of their own, deleted from the family's page.
+"""A family's children: added, edited and deleted inline on the family's page.
 
-The family's page lists the children read-only (rendering an edit form per child made it the
-slowest page of daily work); the form of a family without children is shown there directly.
+The family's page lists the children read-only and opens one child's form in place when asked
+(rendering an edit form for every child made it the slowest page of daily work); a form that
+fails is shown again in place, with its errors. The old per-child URLs lead there too.
 """
 
 import uuid
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from matcher.coordinators.forms import ChildForm, DeleteForm
-from matcher.coordinators.views import bp, child_form, new_child_form, render_show
+from matcher.coordinators.forms import DeleteForm
+from matcher.coordinators.views import bp, child_form, render_show
 from matcher.extensions import db
 from matcher.models import Child, Family
-from matcher.services import audit, families
+from matcher.services import families
 from matcher.services.errors import StaleEdit
 from matcher.web.access import coordinators, get_scoped_or_404
 
@@ -38,19 +39,12 @@ def _back(family: Family, anchor: str = "children"):
     return redirect(url_for("coordinators.show", family_id=family.id, _anchor=anchor))
 
 
-def render_child(family: Family, form: ChildForm, child: Child | None = None, code: int = 200):
-    """Render the page with one child's form (a new child's when `child` is None)."""
-    return render_template("coordinators/child.html", family=family, child=child, form=form), code
-
-
 @bp.get("/families/<int:family_id>/children/new")
 @coordinators
 def new_child(family_id: int):
-    """Show the form that adds a child to the family."""
-    family = get_scoped_or_404(Family, family_id)
-    audit.record("view", family, page="add_child")  # the page shows the family's name
-    audit.commit_pending()
-    return render_child(family, new_child_form())
+    """Open the add-child form on the family's page."""
+    get_scoped_or_404(Family, family_id)
+    return redirect(url_for("coordinators.show", family_id=family_id, add=1, _anchor="add-child"))
 
 
 @bp.post("/families/<int:family_id>/children")
@@ -60,9 +54,7 @@ def add_child(family_id: int):
     family = get_scoped_or_404(Family, family_id)
     form = child_form("new")
     if not form.validate_on_submit():
-        if not family.children:  # the form was the one on the family's page
-            return render_show(family, add=form, code=400)
-        return render_child(family, form, code=400)
+        return render_show(family, add=form, code=400)
     child, created = families.add_child(family, form.to_data(), form.token.data or uuid.uuid4().hex)
     if created:
         flash(_("%(name)s is added.", name=child.first_name), "success")
@@ -72,22 +64,25 @@ def add_child(family_id: int):
 @bp.route("/families/<int:family_id>/children/<int:child_id>", methods=["GET", "POST"])
 @coordinators
 def edit_child(family_id: int, child_id: int):
-    """Edit a child; a save on an outdated version is refused (409)."""
+    """Edit a child in place on the family's page; a save on an outdated version is refused
+    (409)."""
     family = get_scoped_or_404(Family, family_id)
     child = _child_of(family, child_id)
+    if request.method == "GET":
+        return redirect(
+            url_for(
+                "coordinators.show", family_id=family.id, edit=child.id, _anchor=f"child-{child.id}"
+            )
+        )
     form = child_form(f"c{child.id}", child)
-    if request.method == "GET":  # the form shows the child's record, so opening it is a view
-        audit.record("view", child, page="edit")
-        audit.commit_pending()
-        return render_child(family, form, child)
     if not form.validate_on_submit():
-        return render_child(family, form, child, code=400)
+        return render_show(family, edit=(child, form), code=400)
     try:
         families.update_child(child, form.to_data(), form.version.data or -1)
     except StaleEdit:
         db.session.rollback()
         flash(stale_child_message(), "danger")
-        return render_child(family, form, child, code=409)
+        return render_show(family, edit=(child, form), code=409)
     flash(_("%(name)s is saved.", name=child.first_name), "success")
     return _back(family, f"child-{child.id}")
 

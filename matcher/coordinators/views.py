@@ -7,7 +7,7 @@ The children's pages (add, edit, delete) live in `children.py`, the CSV import a
 import uuid
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_security import current_user
 from sqlalchemy import select
@@ -136,24 +136,42 @@ def new():
 @bp.get("/families/<int:family_id>")
 @coordinators
 def show(family_id: int):
-    """Show a family: details, integration period, next status, children, and history."""
+    """Show a family: details, integration period, next status, children, and history.
+
+    `?edit=<child id>` opens that child's form inline in its card, `?add=1` the add-child
+    form under the children; everything else shows the children read-only.
+    """
     family = get_scoped_or_404(Family, family_id)
     audit.record("view", family)
-    page = render_show(family)
+    edit = None
+    if (child_id := request.args.get("edit", type=int)) is not None:
+        child = next((c for c in family.children if c.id == child_id), None)
+        if child is None:
+            abort(404)
+        audit.record("view", child, page="edit")  # the form shows the child's record
+        edit = (child, child_form(f"c{child.id}", child))
+    add = new_child_form() if request.args.get("add") else None
+    page = render_show(family, add=add, edit=edit)
     # Stored after rendering (and before the page is sent): committing first would expire
     # every loaded record and load the family, its children and the user again.
     audit.commit_pending()
     return page
 
 
-def render_show(family: Family, add: ChildForm | None = None, code: int = 200):
-    """Render a family's page: children read-only, each with a link to its own edit page.
+def render_show(
+    family: Family,
+    add: ChildForm | None = None,
+    edit: tuple | None = None,
+    code: int = 200,
+):
+    """Render a family's page; children are added and edited inline on it.
 
-    A family without children shows the add-child form right away (`add`, when given, is one
-    that failed); otherwise adding a child is a page of its own. Building and rendering a
-    child's form costs about 10 ms, so the page renders at most one.
+    Children are shown read-only, each with an *Edit* link that opens its form in place
+    (`edit`: the child and its form, also a form that failed); the add-child form opens the
+    same way (`add`), and is always open for a family without children. Building and
+    rendering a child's form costs about 10 ms, so the page renders at most one.
     """
-    if add is None and not family.children:
+    if add is None and edit is None and not family.children:
         add = new_child_form()
     languages = {
         lang.code: lang.name(current_language())
@@ -166,6 +184,8 @@ def render_show(family: Family, add: ChildForm | None = None, code: int = 200):
         "coordinators/show.html",
         family=family,
         add_form=add,
+        edit_child=edit[0] if edit else None,
+        edit_form=edit[1] if edit else None,
         activities=families.current_activities(family.children),
         history=families.history(family),
         languages=languages,

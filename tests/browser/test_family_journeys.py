@@ -60,9 +60,8 @@ def test_coordinator_registers_a_family_with_two_children_on_a_phone(page, live_
     page.get_by_role("button", name="Add child").click()
     expect(page.locator("#children")).to_contain_text("Yara")
 
-    page.get_by_role(
-        "link", name="Add a child"
-    ).click()  # a page of its own once there are children
+    page.get_by_role("link", name="Add a child").click()  # opens the form in place
+    expect(page.locator("#children-title")).to_be_visible()  # still the family's page
     page.fill("#new-first_name", "Omar")
     page.fill("#new-birth_date", "2012-11-20")
     page.select_option("#new-gender", "male")
@@ -71,6 +70,14 @@ def test_coordinator_registers_a_family_with_two_children_on_a_phone(page, live_
     page.get_by_role("button", name="Add child").click()
     expect(page.locator("#children article")).to_have_count(2)
     expect(page.locator("#children")).to_contain_text("Omar")
+
+    # Omar's details are corrected in his card, without leaving the family's page.
+    omar = page.locator("#children article", has_text="Omar")
+    omar.get_by_role("link", name="Edit").click()
+    page.fill("input[id$='-first_name'][value='Omar']", "Omar Ali")
+    page.get_by_role("button", name="Save Omar").click()
+    expect(page.locator("#children")).to_contain_text("Omar Ali")
+    expect(page.locator("#children article")).to_have_count(2)
 
     with live_server.app.app_context():
         from matcher.extensions import db
@@ -81,7 +88,7 @@ def test_coordinator_registers_a_family_with_two_children_on_a_phone(page, live_
         kids = {c.first_name: (c.wishes, c.available_days) for c in family.children}
         assert kids == {
             "Yara": (["swimming", "football"], ["mon"]),
-            "Omar": (["football"], ["wed"]),
+            "Omar Ali": (["football"], ["wed"]),
         }
 
 

@@ -290,39 +290,50 @@ def test_start_page_lists_my_families_and_what_waits(client, world):
     assert ">2<" in waiting.replace(" ", "")
 
 
-def test_family_page_lists_children_read_only_with_a_link_to_each_childs_edit_page(client, world):
+def test_a_child_is_edited_in_place_on_the_family_page(client, world):
     log_in(client)
     family = world["family"]
-    child = family.children[0]
-    html = client.get(f"/coordinator/families/{family.id}").get_data(as_text=True)
-    edit_url = f"/coordinator/families/{family.id}/children/{child.id}"
-    assert (
-        f'href="{edit_url}"' in html
-        and f'href="/coordinator/families/{family.id}/children/new"' in html
-    )
+    child, other = family.children[0], family.children[1]
+    page = f"/coordinator/families/{family.id}"
+    html = client.get(page).get_data(as_text=True)
+    opened = f"{page}?edit={child.id}#child-{child.id}"
+    assert f'href="{opened}"' in html and f'href="{page}?add=1#add-child"' in html
     assert f'id="c{child.id}-first_name"' not in html and 'id="new-first_name"' not in html
-    page = client.get(edit_url)
-    assert page.status_code == 200
-    form = page.get_data(as_text=True)
-    assert f'id="c{child.id}-first_name"' in form and f'value="{child.first_name}"' in form
+    html = client.get(page, query_string={"edit": child.id}).get_data(as_text=True)
+    # The form opens in the child's card, on the family's page; the other child stays read-only.
+    card = html[html.index(f'id="child-{child.id}"') : html.index(f'id="child-{other.id}"')]
+    assert f'id="c{child.id}-first_name"' in card and f'value="{child.first_name}"' in card
+    assert f'id="c{other.id}-first_name"' not in html and 'id="history"' in html
     viewed = select(func.count()).where(
         AuditEvent.action == "view",
         AuditEvent.object_type == "child",
         AuditEvent.object_id == child.id,
     )
     assert db.session.scalar(viewed) == 1
+    url = f"/coordinator/families/{family.id}/children/{child.id}"
+    bad = client.post(url, data=child_form(f"c{child.id}", first_name=""))
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and f'id="c{child.id}-first_name-error"' in html
+    assert 'id="history"' in html  # the errors are shown in place on the family's page
+    data = child_form(f"c{child.id}", first_name="Samira", version=str(child.version))
+    good = client.post(url, data=data)
+    assert good.status_code == 302 and good.headers["Location"].endswith(f"#child-{child.id}")
+    assert client.get(url).headers["Location"].endswith(f"?edit={child.id}#child-{child.id}")
+    assert client.get(f"{page}?edit={world['other_family'].children[0].id}").status_code == 404
 
 
-def test_a_child_is_added_on_its_own_page_and_errors_stay_on_that_page(client, world):
+def test_a_child_is_added_in_place_and_errors_stay_there(client, world):
     log_in(client)
     family = world["family"]
-    page = client.get(f"/coordinator/families/{family.id}/children/new")
-    assert page.status_code == 200 and 'id="new-first_name"' in page.get_data(as_text=True)
-    url = f"/coordinator/families/{family.id}/children"
+    page = f"/coordinator/families/{family.id}"
+    html = client.get(page, query_string={"add": 1}).get_data(as_text=True)
+    assert 'id="new-first_name"' in html and 'id="history"' in html
+    assert client.get(f"{page}/children/new").headers["Location"].endswith("?add=1#add-child")
+    url = f"{page}/children"
     bad = client.post(url, data=child_form("new", first_name=""))
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and 'id="new-first_name-error"' in html
-    assert 'id="history"' not in html  # the add page, not the family page
+    assert 'id="history"' in html  # still the family's page
     assert client.post(url, data=child_form("new", token="t-2")).status_code == 302
 
 
