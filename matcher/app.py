@@ -1,5 +1,6 @@
 """The application factory: one place assembles the app."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -10,9 +11,16 @@ from matcher.services.paths import shipped_folder
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create and configure an instance of the matcher application."""
+    """Create and configure an instance of the matcher application.
+
+    The instance folder (SQLite database, generated secrets, outbox files) is `instance/` in a
+    checkout and Flask's `<prefix>/var/matcher.app-instance` when installed from a wheel;
+    `MATCHER_INSTANCE_PATH` (an absolute path) moves it.
+    """
+    instance_path = os.environ.get("MATCHER_INSTANCE_PATH") or None
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder=str(shipped_folder("templates")),
         static_folder=str(shipped_folder("static")),

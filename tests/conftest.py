@@ -6,6 +6,7 @@ Each pytest worker gets its own PostgreSQL schema, and every table is emptied af
 """
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -16,6 +17,9 @@ from matcher.config import normalise_database_url
 from matcher.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Apps built by the tests keep their generated secrets in a folder of their own, never in the
+# checkout's instance/ (a developer's running site keeps its own there).
+os.environ.setdefault("MATCHER_INSTANCE_PATH", tempfile.mkdtemp(prefix="matcher-test-instance-"))
 FAST_HASHING = {"argon2__rounds": 1, "argon2__memory_cost": 1024, "argon2__parallelism": 1}
 
 
@@ -30,7 +34,7 @@ def _pg_url(worker: str) -> str:
 def worker_id_safe(request) -> str:
     """Return the xdist worker id (or "main"), safe for a schema name."""
     # The process id keeps two test runs on one PostgreSQL server out of each other's way.
-    return f'{getattr(request.config, "workerinput", {}).get("workerid", "main")}_{os.getpid()}'
+    return f"{getattr(request.config, 'workerinput', {}).get('workerid', 'main')}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -82,7 +86,7 @@ def app_config() -> dict:
 @pytest.fixture
 def app(database_url, app_config, tmp_path):
     """An application bound to an empty database, emptied again after the test."""
-    app = create_app(_test_config(database_url, INSTANCE_TMP=str(tmp_path), **app_config))
+    app = create_app(_test_config(database_url, **app_config))
     with app.app_context():
         yield app
         db.session.remove()

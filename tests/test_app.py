@@ -1,5 +1,7 @@
 """The application factory and its configuration."""
 
+from pathlib import Path
+
 import pytest
 
 from matcher import create_app
@@ -10,8 +12,17 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     app = create_app({"TESTING": True})
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
-    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/matcher.sqlite")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/matcher.sqlite"
+
+
+def test_in_a_checkout_the_default_instance_folder_is_instance():
+    """What Flask picks when MATCHER_INSTANCE_PATH is not set (the README's `instance/`)."""
+    from flask import Flask
+
+    import matcher.app
+
+    expected = Path(__file__).resolve().parent.parent / "instance"
+    assert Flask(matcher.app.__name__).instance_path == str(expected)
 
 
 def test_secret_key_is_generated_once_and_kept(monkeypatch):
@@ -19,6 +30,14 @@ def test_secret_key_is_generated_once_and_kept(monkeypatch):
     first = create_app({"TESTING": True}).config["SECRET_KEY"]
     second = create_app({"TESTING": True}).config["SECRET_KEY"]
     assert first == second and len(first) >= 32
+
+
+def test_instance_folder_can_be_moved(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("MATCHER_INSTANCE_PATH", str(tmp_path / "elsewhere"))
+    app = create_app({"TESTING": True})
+    assert app.instance_path == str(tmp_path / "elsewhere")
+    assert (tmp_path / "elsewhere" / "secret_key").read_text() == app.config["SECRET_KEY"]
 
 
 def test_secret_key_from_environment_wins(monkeypatch):
