@@ -94,9 +94,11 @@ def within_budget(
 
     best_x, best_v, best_ub, best_rc = None, -1, None, None
     lo, hi = 0, int((_K * base2 // np.maximum(fee, 1)).max()) + 1
+    step_seconds = 0.0  # how long the last price took: stop before one would overrun
     for _ in range(40):
-        if hi - lo <= 1 or time.monotonic() > deadline - 1:
+        if hi - lo <= 1 or time.monotonic() + step_seconds > deadline - 1:
             break
+        step_started = time.monotonic()
         lam = (lo + hi) // 2
         w = _K * base2 - lam * fee
         x = max_weight_matching(part.n_left, caps, part.left, part.right, w)
@@ -111,6 +113,7 @@ def within_budget(
                 best_x, best_v = x, value(x)
         else:
             lo = lam
+        step_seconds = time.monotonic() - step_started
     if best_x is None:
         best_x = _fill(part, np.zeros(len(arcs.child), np.int64), fee, budget)
         best_v = value(best_x)
