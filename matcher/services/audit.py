@@ -76,6 +76,7 @@ def record(
         detail=detail,
     )
     db.session.add(event_)
+    db.session.info["audit_pending"] = True  # for commit_pending, even once autoflushed
     log.info(
         "audit action=%s object=%s:%s user=%s municipality=%s ip=%s rid=%s",
         event_.action,
@@ -90,8 +91,15 @@ def record(
 
 
 def commit_pending() -> None:
-    """Commit audit events added during a request that wrote nothing else."""
-    if any(isinstance(o, AuditEvent) for o in db.session.new):
+    """Commit audit events added during a request that wrote nothing else.
+
+    An event recorded before the page was rendered has usually been flushed by the queries of
+    the rendering (autoflush), so it is no longer in `session.new`: the session remembers that
+    one is pending instead.
+    """
+    if db.session.info.pop("audit_pending", False) or any(
+        isinstance(o, AuditEvent) for o in db.session.new
+    ):
         db.session.commit()
 
 
