@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Flask-Security's own Danish catalogue, then ours (ours wins for the messages we set).
     app.config["SECURITY_I18N_DIRNAME"] = ["builtin", str(Path(app.root_path) / "translations")]
 
+    from matcher.web import paging
+
+    paging.init_app(app)  # before any rule is added: ids beyond any record's are 404s
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -6,6 +6,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from matcher.services.audit import ACTIONS
 from matcher.web.forms import MatcherForm
+from matcher.web.paging import MAX_ID
 
 OBJECT_TYPES = (
     "family",
@@ -38,6 +39,8 @@ class AuditFilterForm(MatcherForm):
         validators=[Optional()],
         default="",
     )
-    object_id = IntegerField(_l("Record id"), validators=[Optional(), NumberRange(min=1)])
+    object_id = IntegerField(
+        _l("Record id"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)]
+    )
     since = DateField(_l("From (date)"), validators=[Optional()])
     until = DateField(_l("To (date, inclusive)"), validators=[Optional()])

@@ -11,6 +11,7 @@ from matcher.audit.forms import AuditFilterForm
 from matcher.extensions import db
 from matcher.services import audit
 from matcher.web.access import staff_only
+from matcher.web.paging import page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
@@ -40,6 +41,7 @@ def index():
         }
     page = db.paginate(
         audit.search(current_user.municipality_id, **filters),
+        page=page_arg(),
         per_page=PER_PAGE,
         max_per_page=PER_PAGE,
         error_out=False,

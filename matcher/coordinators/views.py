@@ -19,6 +19,7 @@ from matcher.services import audit, families, family_list, figures
 from matcher.services.errors import StaleEdit
 from matcher.web.access import coordinators, get_scoped_or_404
 from matcher.web.i18n import current_language
+from matcher.web.paging import page_arg
 
 bp = Blueprint("coordinators", __name__, url_prefix="/coordinator")
 
@@ -93,7 +94,7 @@ def index():
         current_user.municipality_id,
         current_user.id,
         filters,
-        request.args.get("page", 1, type=int),
+        page_arg(),
         PER_PAGE,
     )
     return render_template(

@@ -13,6 +13,7 @@ from matcher.models import Activity, Child, Family, Proposal, Round
 from matcher.services import audit, followup
 from matcher.services.errors import StaleEdit
 from matcher.web.access import coordinators
+from matcher.web.paging import page_arg
 
 # cli_group=None puts `send-mail` at the top level: `flask send-mail` / `matcher send-mail`.
 bp = Blueprint("matches", __name__, url_prefix="/matches", cli_group=None)
@@ -70,7 +71,7 @@ def index():
     mine = request.args.get("mine") == "1"
     page = db.paginate(
         _matches_query(show, kind, mine),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -11,6 +11,7 @@ from matcher.services import audit, contact_families
 from matcher.services.errors import StaleEdit
 from matcher.volunteers.forms import CertificateForm, ContactFamilyForm
 from matcher.web.access import coordinators, get_scoped_or_404
+from matcher.web.paging import page_arg
 
 bp = Blueprint("volunteers", __name__, url_prefix="/contact-families")
 
@@ -33,7 +34,7 @@ def index():
     status = status if status in STATUSES else ""
     q = request.args.get("q", "").strip()[:100]
     stmt = contact_families.search(current_user.municipality_id, status or None, q or None)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "volunteers/index.html", page=page, status=status, q=q, statuses=STATUSES
     )

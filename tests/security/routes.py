@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from matcher.extensions import db
 from matcher.web.access import allowed_roles, is_public
@@ -56,8 +56,7 @@ def record_args(rule: Rule) -> list[str]:
 
 
 def _is_int(rule: Rule, arg: str) -> bool:
-    converter = rule._converters.get(arg)
-    return type(converter).__name__ == "IntegerConverter"
+    return isinstance(rule._converters.get(arg), IntegerConverter)
 
 
 def unknown_record_args(rule: Rule) -> list[str]:
