@@ -26,6 +26,8 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
     folded = password.strip().lower()
     if folded in common_passwords() or folded.replace(" ", "") in common_passwords():
         return [_("This password is too common. Choose a longer sentence only you would think of.")]
+    if len(set(folded.replace(" ", ""))) < 4:  # "aaaaaaaaaa", "abababababab"
+        return [_("This password repeats too few characters. Choose a sentence of a few words.")]
     email = (email or "").strip().lower()
     local = email.split("@")[0]
     if folded in (email, local) or (
