@@ -15,7 +15,7 @@ def _instance_secret(instance_path: Path, name: str) -> str:
     value on disk; a process that loses the race reads the winner's.
     """
     path = instance_path / name
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -31,6 +31,18 @@ def _instance_secret(instance_path: Path, name: str) -> str:
     return value
 
 
+def private_folder(path: Path) -> Path:
+    """Create the instance folder readable by its owner only (0700): it holds the SQLite
+    database, the generated secrets and the development outbox, all personal or secret."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_uid == os.getuid():
+            path.chmod(0o700)
+    except OSError:  # a folder we may use but not change: leave it to its owner
+        pass
+    return path
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs given in the common `postgres://` forms."""
     for prefix in ("postgres://", "postgresql://"):
@@ -42,6 +54,7 @@ def normalise_database_url(url: str) -> str:
 def from_environment(instance_path: Path) -> dict:
     """Read the settings a deployment may give through the environment."""
     env = os.environ
+    private_folder(instance_path)
     default_db = f"sqlite:///{instance_path / 'matcher.sqlite'}"
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path, "secret_key"),

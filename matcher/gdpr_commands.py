@@ -1,6 +1,7 @@
 """CLI commands for privacy and reliability: a family's export and erasure, the retention job,
 backup and restore. Run them as `flask --app matcher <command>` or `matcher <command>`."""
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -42,7 +43,11 @@ def gdpr_export_command(family_id: int, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"))
     else:
-        output.write_bytes(data)
+        # A family's whole record: readable by its owner only, from the first byte.
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        output.chmod(0o600)
         click.echo(f"Wrote {output}", err=True)
     db.session.commit()  # the export's audit event
 

@@ -19,6 +19,14 @@ def test_secrets_are_created_in_the_instance_folder_owner_only(tmp_path, monkeyp
     assert config.from_environment(tmp_path / "instance")["SECRET_KEY"] == settings["SECRET_KEY"]
 
 
+def test_the_instance_folder_is_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    folder = tmp_path / "instance"
+    folder.mkdir(mode=0o755)
+    config.from_environment(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
 def _read_key(folder: str, queue) -> None:
     queue.put(config._instance_secret(__import__("pathlib").Path(folder), "secret_key"))
 

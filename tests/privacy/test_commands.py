@@ -1,6 +1,7 @@
 """The privacy and reliability commands: gdpr-export, gdpr-erase, retention-run, backup, restore."""
 
 import json
+import stat
 import zipfile
 
 from sqlalchemy import update
@@ -27,6 +28,7 @@ def test_gdpr_export_prints_the_family_as_json_and_writes_a_zip(runner, tmp_path
     result = runner.invoke(args=["gdpr-export", str(fam.id), "--format", "zip", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "children.csv" in zipfile.ZipFile(out).namelist()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # a family's whole record
 
 
 def test_gdpr_erase_asks_first_and_then_anonymises(runner):
