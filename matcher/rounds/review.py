@@ -107,6 +107,9 @@ def review(rnd: Round, coordinator_id: int | None = None) -> dict:
     }
 
 
+CAPACITY_REASONS = {"capacity", "no_activity_with_capacity"}
+
+
 def _unplaced(rnd, result, children, day, categories) -> list[dict]:
     entries = result.get("unplaced") or []
     kids = _names(Child, {db_id(e["child"]) for e in entries})
@@ -115,6 +118,14 @@ def _unplaced(rnd, result, children, day, categories) -> list[dict]:
         child = children.get(e["child"], {})
         wishes = ", ".join(categories.get(w, w) for w in child.get("wishes") or []) or "-"
         why, helps = explain.unplaced(e, child, day, wishes)
+        if e["reason"] in CAPACITY_REASONS and rnd.suggestions is not None and not rnd.suggestions:
+            # The suggestions were checked by re-solving and no extra place helps this round:
+            # do not send the reader there.
+            helps = (
+                _("Extra places alone would not help this round; a larger budget might.")
+                if (rnd.params or {}).get("budget") is not None
+                else _("Extra places alone would not help this round; other wishes or days might.")
+            )
         k = kids.get(db_id(e["child"]))
         name = f"{k.first_name} ({k.family.name})" if k else e["child"]
         out.append({"who": name, "why": why, "helps": helps, "reason": e["reason"]})

@@ -134,6 +134,8 @@ def new():
             flash(_("The round has started. It runs in the background."), "success")
             return redirect(url_for("rounds.show", round_id=rnd.id))
         counts = rounds.preview(mun, form.round_date.data, form.kind.data)
+    elif request.method == "POST":  # errors next to the fields, like every other form
+        return _render_new(form, None, 400)
     return _render_new(form, counts)
 
 

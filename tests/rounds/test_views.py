@@ -3,6 +3,7 @@
 import html
 import json
 
+import pytest
 from sqlalchemy import select
 
 from matcher.extensions import db
@@ -177,7 +178,7 @@ def test_round_date_must_lie_within_a_year_of_today(client, town, pinned_today):
     for day in ("0001-01-01", "2021-08-14", "2023-08-16"):
         answer = client.post("/rounds/new", data={**FORM, "round_date": day, "start": "1"})
         page = answer.get_data(as_text=True)
-        assert answer.status_code == 200 and 'id="round_date-error"' in page, day
+        assert answer.status_code == 400 and 'id="round_date-error"' in page, day
         assert "Choose a date at most a year from today" in page
         assert "August 15, 2021" in page and "August 15, 2023" in page
     assert db.session.scalar(select(Round)) is None
@@ -292,6 +293,32 @@ def test_suggestion_plurals_follow_places_and_children_each(client, town):
     items = client.get(f"/rounds/{rnd.id}").get_data(as_text=True).split("data-suggestion=")[1:]
     assert "+1 place in Fodbold U12" in items[0] and "would place 3 more children" in items[0]
     assert "+2 places in Fodbold U12" in items[1] and "would place 1 more child<" in items[1]
+
+
+@pytest.mark.parametrize(
+    ("budget", "advice"),
+    [(None, "andre ønsker eller dage kunne"), (800, "et større budget kunne")],
+)
+def test_left_out_children_are_not_sent_to_suggestions_that_do_not_help(
+    client, town, budget, advice
+):
+    child = town["family"].children[0]
+    rnd = _suggested(town, [])  # checked: no extra place places anyone more
+    rnd.params = {"budget": budget}
+    rnd.input_doc = {
+        "round_date": DAY.isoformat(),
+        "children": [{"id": f"c{child.id}", "birth_date": "2015-01-01", "wishes": ["football"]}],
+    }
+    rnd.result_doc = {
+        "placements": [],
+        "unplaced": [{"child": f"c{child.id}", "reason": "capacity"}],
+        "stats": {},
+    }
+    db.session.commit()
+    f.login(client, town["staff"].email)
+    page = client.get(f"/rounds/{rnd.id}").get_data(as_text=True)
+    assert "Ekstra pladser ville ikke give plads til flere børn" in page
+    assert "se forslagene" not in page and advice in page
 
 
 def _two_families_round(town) -> tuple[Round, set[int], set[int]]:
