@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 
 from matcher.services.audit import ACTIONS
 from matcher.web.forms import MatcherForm
 from matcher.web.paging import MAX_ID
+from matcher.web.validators import NumberRange
 
 OBJECT_TYPES = (
     "family",

@@ -8,7 +8,6 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
 )
 
@@ -18,7 +17,7 @@ from matcher.models.family import WEEKDAYS
 from matcher.signup.fields import DanishPostcode, MultiCheckboxField, Phone
 from matcher.web.forms import MatcherForm
 from matcher.web.i18n import current_language
-from matcher.web.validators import AgeRange, TimeRange
+from matcher.web.validators import AgeRange, NumberRange, TimeRange
 
 GENDER_CHOICES = (("any", _l("Everyone")), ("female", _l("Girls")), ("male", _l("Boys")))
 WEEKDAY_LABELS = dict(

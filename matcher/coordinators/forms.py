@@ -15,13 +15,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.models import Child, Family
 from matcher.services.families import FAMILY_FIELDS, FamilyFilters
 from matcher.web.forms import DecimalNumberField, MatcherForm
-from matcher.web.validators import ChildBirthDate, DanishPostcode, NotInFuture, Phone
+from matcher.web.validators import ChildBirthDate, DanishPostcode, NotInFuture, NumberRange, Phone
 
 GENDER_LABELS = {"female": _l("Girl"), "male": _l("Boy"), "other": _l("Other")}
 WEEKDAY_LABELS = {

@@ -40,7 +40,8 @@ def family_form(record: Family | None = None) -> FamilyForm:
         form = FamilyForm()
     else:
         form = FamilyForm.for_record(record)
-    languages = db.session.scalars(select(Language).order_by(Language.name_da)).all()
+    lang = current_language()
+    languages = sorted(db.session.scalars(select(Language)), key=lambda x: x.name(lang).lower())
     coordinators_ = families.coordinators_of(current_user.municipality_id)
     if record is not None:
         # Someone who has since left the coordinator role stays choosable on their own families,
@@ -58,8 +59,9 @@ def child_form(prefix: str, child=None) -> ChildForm:
         form = ChildForm.for_record(child, prefix)
     else:
         form = ChildForm(prefix=prefix)
-    categories = db.session.scalars(select(Category).order_by(Category.name_da)).all()
-    form.set_choices(categories, current_language())
+    lang = current_language()  # listed in the reader's alphabetical order
+    categories = sorted(db.session.scalars(select(Category)), key=lambda c: c.name(lang).lower())
+    form.set_choices(categories, lang)
     return form
 
 

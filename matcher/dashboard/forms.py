@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 
 from matcher.web.forms import MatcherForm
+from matcher.web.validators import NumberRange
 
 
 class BudgetForm(MatcherForm):

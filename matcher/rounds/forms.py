@@ -18,13 +18,13 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from matcher.services.round_document import DEFAULT_WEIGHTS
 from matcher.web.forms import MatcherForm
+from matcher.web.validators import NumberRange
 
 # Each weight with the plain words that explain it.
 WEIGHTS = (

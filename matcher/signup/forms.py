@@ -20,7 +20,6 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -30,6 +29,7 @@ from matcher.models import Language
 from matcher.signup.fields import DanishPostcode, MultiCheckboxField, NotInFuture, Phone, split_list
 from matcher.web.forms import DecimalNumberField, MatcherForm
 from matcher.web.i18n import current_language
+from matcher.web.validators import NumberRange
 
 
 def language_choices() -> list[tuple[str, str]]:

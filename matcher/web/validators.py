@@ -14,6 +14,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from wtforms import validators as wtforms_validators
 from wtforms.validators import ValidationError
 
 from matcher.services import geocode
@@ -190,3 +191,29 @@ class TimeRange(_Check):
     def __call__(self, form, field) -> None:
         self.raise_if(check_time_range(field.data))
         field.data = normalise_time_range(field.data)
+
+
+class NumberRange(wtforms_validators.NumberRange):
+    """WTForms' NumberRange with its bounds written in the reader's locale ("54,4" in Danish,
+    where WTForms writes "54.4")."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError:
+            if self.message is not None:
+                raise
+            low, high = self._resolve(self.min), self._resolve(self.max)
+            if high is None:
+                message = field.gettext("Number must be at least %(min)s.")
+            elif low is None:
+                message = field.gettext("Number must be at most %(max)s.")
+            else:
+                message = field.gettext("Number must be between %(min)s and %(max)s.")
+            raise ValidationError(message % {"min": _number(low), "max": _number(high)}) from None
+
+
+def _number(value) -> str:
+    from flask_babel import format_decimal
+
+    return "" if value is None else format_decimal(value)

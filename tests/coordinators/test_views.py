@@ -84,6 +84,18 @@ def test_list_shows_the_municipalitys_families_only(client, world, role):
     assert "Haddad" in html and "Fremmed" not in html
 
 
+def test_the_pager_speaks_danish(client, world, monkeypatch):
+    from matcher.coordinators import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    f.family(world["mun"], "Aaberg")
+    db.session.commit()
+    log_in(client)
+    client.post("/language", data={"lang": "da"})
+    html = client.get("/coordinator/families/").get_data(as_text=True)
+    assert "Side 1 af" in html and "Næste" in html and "Page 1 of" not in html
+
+
 @pytest.mark.parametrize("typed", ["Ødegård", "ødegård", "ØDEGÅRD", "degå"])
 def test_search_folds_danish_capitals(client, world, typed):
     f.family(world["mun"], "Ødegård")

@@ -213,3 +213,18 @@ def _has_free_text(cls) -> bool:
 )
 def test_every_form_with_free_text_refuses_cpr_numbers(cls):
     assert issubclass(cls, MatcherForm)
+
+
+def test_range_messages_write_decimals_in_the_readers_locale(app):
+    from wtforms import FloatField
+
+    from matcher.web.forms import MatcherForm
+    from matcher.web.validators import NumberRange
+
+    class Place(MatcherForm):
+        lat = FloatField("lat", validators=[NumberRange(54.4, 57.9)])
+
+    with app.test_request_context(method="POST", data={"lat": "200"}):
+        form = Place(meta={"csrf": False})
+        assert not form.validate()
+        assert form.lat.errors == ["Tallet skal være mellem 54,4 og 57,9."]
