@@ -108,7 +108,7 @@ def test_forms_the_project_does_not_subclass_are_danish_too(post):
     from matcher.rounds.forms import StartRoundForm
 
     budget = post(BudgetForm, season_budget="-1", version="1")
-    assert budget.season_budget.errors == ["Tallet skal være mellem 0 og 1000000000."]
+    assert budget.season_budget.errors == ["Tallet skal være mellem 0 og 1.000.000.000."]
     rounds = post(StartRoundForm, waiting_points="mange")
     assert "Ikke et gyldigt heltal." in rounds.waiting_points.errors
 
