@@ -20,7 +20,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.models import Child, Family
 from matcher.services.families import FAMILY_FIELDS, FamilyFilters
+from matcher.services.interests import labels
 from matcher.web.forms import DecimalNumberField, MatcherForm
+from matcher.web.i18n import current_language
 from matcher.web.validators import ChildBirthDate, DanishPostcode, NotInFuture, NumberRange, Phone
 
 GENDER_LABELS = {"female": _l("Girl"), "male": _l("Boy"), "other": _l("Other")}
@@ -133,7 +135,7 @@ class FamilyForm(MatcherForm):
     def for_record(cls, family: Family) -> "FamilyForm":
         """Build the form filled with a family's current values and version."""
         data = {name: getattr(family, name) for name in (*_PLAIN_FIELDS, "version")}
-        data["interests"] = ", ".join(family.interests or [])
+        data["interests"] = ", ".join(labels(family.interests, current_language()))
         if family.location_override:
             data["lat"], data["lon"] = family.lat, family.lon
         return cls(data=data)

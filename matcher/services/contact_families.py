@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from matcher.extensions import db
 from matcher.models import ContactFamily, Proposal
 from matcher.models.base import utcnow
-from matcher.services import audit, geocode, records
+from matcher.services import audit, geocode, interests, records
 from matcher.services.errors import StaleEdit
 
 # The fields a person may type (sign-up, edit, import); everything else the service sets.
@@ -69,6 +69,8 @@ def _clean(data: dict) -> dict:
     for key in ("languages", "interests"):
         if key in out:
             out[key] = [str(x).strip() for x in out[key] if str(x).strip()]
+    if "interests" in out:  # typed in Danish or English: stored as shared codes
+        out["interests"] = interests.normalise(out["interests"])
     if "children_birth_dates" in out:
         out["children_birth_dates"] = [
             d.isoformat() if isinstance(d, date) else str(d) for d in out["children_birth_dates"]

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from matcher.extensions import db
 from matcher.models import Activity, Child, Family, Proposal, Round, Unmatched, User
 from matcher.models.user import COORDINATOR, Role
-from matcher.services import audit, geocode, records
+from matcher.services import audit, geocode, interests, records
 from matcher.services.errors import StaleEdit
 
 FAMILY_FIELDS = (
@@ -190,6 +190,8 @@ def _clean(data: dict, fields: tuple[str, ...]) -> dict:
         elif isinstance(value, list | tuple):
             value = [str(v).strip() for v in value if str(v).strip()]
         out[key] = value
+    if "interests" in out:  # typed in Danish or English: stored as shared codes
+        out["interests"] = interests.normalise(out["interests"])
     return out
 
 

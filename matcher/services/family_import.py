@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from matcher.extensions import db
 from matcher.models import Category, Child, Family, Language, User
 from matcher.models.family import GENDERS
-from matcher.services import audit, csv_io, families, records
+from matcher.services import audit, csv_io, families, interests, records
 from matcher.services.csv_io import Column, ErrorList, Row
 from matcher.services.errors import ImportFailed, RowError
 from matcher.web.validators import (
@@ -241,7 +241,7 @@ def export_csv(municipality_id: int) -> tuple[bytes, int]:
             f.lon if f.location_override else "",
             f.phone,
             f.languages,
-            f.interests,
+            interests.labels(f.interests, "da"),
             f.arrival_date,
             f.consent_given_by,
             f.consent_date,

@@ -4,7 +4,7 @@ from datetime import date
 
 from matcher.extensions import db
 from matcher.models import Activity, Child, Club, ContactFamily, Family
-from matcher.services import geocode
+from matcher.services import geocode, interests
 
 
 def _parse_date(value) -> date | None:
@@ -47,7 +47,7 @@ def create_family(municipality_id: int, data: dict) -> Family:
         location_override=d["_explicit"],
         phone=d.get("phone"),
         languages=list(d.get("languages", [])),
-        interests=list(d.get("interests", [])),
+        interests=interests.normalise(d.get("interests", [])),
         arrival_date=_parse_date(d["arrival_date"]),
         consent_given_by=d.get("consent_given_by"),
         consent_date=_parse_date(d.get("consent_date")),
@@ -72,7 +72,7 @@ def create_contact_family(municipality_id: int, data: dict) -> ContactFamily:
         municipality_id=municipality_id,
         **{k: d[k] for k in fields if k in d},
         languages=list(d.get("languages", [])),
-        interests=list(d.get("interests", [])),
+        interests=interests.normalise(d.get("interests", [])),
         children_birth_dates=[str(_parse_date(x)) for x in d.get("children_birth_dates", [])],
         capacity=int(d.get("capacity", 1)),
         max_distance_km=float(d.get("max_distance_km", 10)),

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select, union
 
 from matcher.extensions import db
 from matcher.models import Activity, Child, Club, ContactFamily, Family, Proposal, Round, Unmatched
+from matcher.services import interests
 
 FORMAT = "matcher-round/1"
 KINDS = ("children", "families", "both")
@@ -201,7 +202,7 @@ def _families(mun: int, contacts: set[int]) -> list[dict]:
             "location": _point(f),
             "languages": list(f.languages or []),
             "children_birth_dates": [c.birth_date.isoformat() for c in f.children],
-            "interests": list(f.interests or []),
+            "interests": interests.normalise(f.interests),
             "rounds_waited": waited[f.id],
             "excluded_contact_families": [
                 ref("contact_family", k) for k in sorted(declined.get(f.id, ())) if k in contacts
@@ -225,7 +226,7 @@ def _contact_families(mun: int) -> list[dict]:
             "location": _point(k),
             "languages": list(k.languages or []),
             "children_birth_dates": [str(d) for d in (k.children_birth_dates or [])],
-            "interests": list(k.interests or []),
+            "interests": interests.normalise(k.interests),
             "capacity": max(0, k.capacity - taken[k.id]),
             "max_distance_km": k.max_distance_km,
             "child_certificate": k.has_child_certificate,

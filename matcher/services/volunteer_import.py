@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import ContactFamily, Language
 from matcher.models.contact_family import STATUSES
-from matcher.services import audit, csv_io, records
+from matcher.services import audit, csv_io, interests, records
 from matcher.services.csv_io import Column, ErrorList, Row
 from matcher.web.validators import check_not_future, check_phone, check_postcode
 
@@ -47,6 +47,21 @@ MAX_LENGTHS = {
 }
 _DATES_SPLIT = re.compile(r"[,|\s]+")
 
+# Status in the file as a Danish or English word (or the stored code); exported in Danish.
+STATUS_DA = {
+    "applied": "ansøgt",
+    "approved": "godkendt",
+    "paused": "på pause",
+    "ended": "afsluttet",
+}
+STATUS_WORDS = {
+    **{code: code for code in STATUSES},
+    **{word: code for code, word in STATUS_DA.items()},
+    "pause": "paused",
+    "afsluttet": "ended",
+    "slut": "ended",
+}
+
 
 def template() -> bytes:
     """Return an empty CSV with the headers the import reads."""
@@ -70,11 +85,11 @@ def export(municipality_id: int) -> bytes:
             cf.address,
             cf.postcode,
             cf.languages,
-            cf.interests,
+            interests.labels(cf.interests, "da"),
             cf.children_birth_dates,
             cf.capacity,
             _plain_number(cf.max_distance_km),
-            cf.status,
+            STATUS_DA.get(cf.status, cf.status),
             cf.child_certificate_checked_on,
             cf.motivation,
         ]
@@ -140,9 +155,10 @@ def _parse(row: Row, errors: ErrorList, languages: dict[str, str]) -> dict:
     distance = csv_io.parse_number(row, "max_distance_km", errors, 10)
     if distance is not None and not 1 <= distance <= 100:
         errors.add(row.number, "max_distance_km", _l("Write a distance from 1 to 100 km."))
-    status = get("status").lower() or "applied"
+    typed = " ".join(get("status").split()).casefold() or "applied"
+    status = STATUS_WORDS.get(typed, typed)
     if status not in STATUSES:
-        errors.add(row.number, "status", _l("Write applied, approved, paused or ended."))
+        errors.add(row.number, "status", _l("Write ansøgt, godkendt, på pause or afsluttet."))
     certificate = csv_io.parse_date(row, "child_certificate_checked", errors)
     if message := check_not_future(certificate):
         errors.add(row.number, "child_certificate_checked", message)

@@ -8,9 +8,11 @@ from wtforms import DateField, HiddenField
 from wtforms.validators import DataRequired, InputRequired
 
 from matcher.models import ContactFamily
+from matcher.services.interests import labels
 from matcher.signup.fields import NotInFuture
 from matcher.signup.forms import ContactFamilyFields
 from matcher.web.forms import MatcherForm
+from matcher.web.i18n import current_language
 
 
 class ContactFamilyForm(ContactFamilyFields):
@@ -31,7 +33,7 @@ class ContactFamilyForm(ContactFamilyFields):
                 "address": cf.address,
                 "postcode": cf.postcode,
                 "languages": list(cf.languages or []),
-                "interests": ", ".join(cf.interests or []),
+                "interests": ", ".join(labels(cf.interests, current_language())),
                 "children_birth_dates": births + [None] * max(0, 4 - len(births)),
                 "capacity": cf.capacity,
                 "max_distance_km": cf.max_distance_km,

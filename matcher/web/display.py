@@ -1,6 +1,7 @@
 """Template filters that show stored codes and dates in the reader's language.
 
 {{ cf.languages|language_names|join(', ') }}     Danish or English names, not "da, ar"
+{{ cf.interests|interest_names|join(', ') }}     "fodbold, madlavning", not "football, cooking"
 {{ "2014-06-01"|iso_date|dateformat('medium') }}  a date stored as text, in the locale's format
 """
 
@@ -29,6 +30,13 @@ def language_names(codes) -> list[str]:
     return [names.get(c, c) for c in codes]
 
 
+def interest_names(codes) -> list[str]:
+    """Return the interests (stored as codes) as words in the current language."""
+    from matcher.services.interests import labels
+
+    return labels(codes, current_language())
+
+
 def iso_date(value):
     """Return an ISO date text ("2014-06-01") as a date; a date, None or other text as it is."""
     if isinstance(value, str):
@@ -42,4 +50,5 @@ def iso_date(value):
 def init_app(app: Flask) -> None:
     """Make the filters available to every template."""
     app.add_template_filter(language_names)
+    app.add_template_filter(interest_names)
     app.add_template_filter(iso_date)

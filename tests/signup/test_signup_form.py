@@ -62,7 +62,7 @@ def test_valid_application_waits_as_applied_with_consent_time(client, mun):
     assert cf.consent_at is not None
     assert cf.email == "mette@example.dk"
     assert cf.languages == ["da", "ar"]
-    assert cf.interests == ["fodbold", "madlavning", "natur"]
+    assert cf.interests == ["football", "cooking", "nature"]  # stored as shared codes
     assert cf.children_birth_dates == ["2014-06-01"]
     assert cf.capacity == 2 and cf.max_distance_km == 15
     assert (cf.lat, cf.lon) != (0, 0)

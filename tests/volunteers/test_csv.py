@@ -75,6 +75,30 @@ def test_comma_separated_file_with_english_headers_is_read(world):
     assert cf.status == "approved" and str(cf.child_certificate_checked_on) == "2025-01-31"
 
 
+def test_status_may_be_written_in_danish_and_is_exported_in_danish(world):
+    data = (
+        "navn;e-mail;postnummer;status;interesser\n"
+        "Holm;h@example.dk;8000;Godkendt;Fodbold, madlavning\n"
+        "Berg;b@example.dk;8000;på pause;\n"
+        "Dahl;d@example.dk;8000;ansøgt;\n"
+    ).encode()
+    assert volunteer_import.import_csv(world["mun"].id, data) == 3
+    by_name = {cf.name: cf for cf in db.session.scalars(select(ContactFamily))}
+    assert [by_name[n].status for n in ("Holm", "Berg", "Dahl")] == [
+        "approved",
+        "paused",
+        "applied",
+    ]
+    assert by_name["Holm"].interests == ["football", "cooking"]
+    exported = volunteer_import.export(world["mun"].id).decode("utf-8-sig")
+    assert "godkendt" in exported and "fodbold, madlavning" in exported
+    with pytest.raises(ImportFailed) as failed:
+        volunteer_import.import_csv(
+            world["mun"].id, "navn;e-mail;postnummer;status\nX;x@example.dk;8000;klar\n".encode()
+        )
+    assert "godkendt" in str(failed.value.errors[0].message)
+
+
 def test_an_email_already_registered_is_refused(world):
     f.contact_family(world["mun"], email="f0@example.dk")
     db.session.commit()
