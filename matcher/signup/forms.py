@@ -1,6 +1,5 @@
 """The volunteer sign-up form; its fields are also the coordinator's edit form."""
 
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -29,7 +28,7 @@ from matcher.models import Language
 from matcher.signup.fields import DanishPostcode, MultiCheckboxField, NotInFuture, Phone, split_list
 from matcher.web.forms import DecimalNumberField, MatcherForm
 from matcher.web.i18n import current_language
-from matcher.web.validators import NumberRange
+from matcher.web.validators import NumberRange, check_child_birth_date
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -85,10 +84,11 @@ class ContactFamilyFields(MatcherForm):
         self.languages.choices = language_choices()
 
     def validate_children_birth_dates(self, field) -> None:
-        """Birth dates are optional, but never before 1900."""
+        """Birth dates are optional; each is a child's (under 18, not in the future): they are
+        compared with the refugee children's ages when families are paired."""
         for entry in field.entries:
-            if entry.data is not None and entry.data < date(1900, 1, 1):
-                raise ValidationError(_l("Check the birth dates."))
+            if message := check_child_birth_date(entry.data):
+                raise ValidationError(message)
 
     def to_data(self) -> dict:
         """Return the typed answers as plain data for the service."""

@@ -67,6 +67,13 @@ def test_dates_and_choices_are_refused_in_danish(client, mun, field, value, mess
     assert count() == 0
 
 
+def test_own_children_must_be_under_18(client, mun):
+    html = client.post(URL, data=answers(**{"children_birth_dates-1": "1990-02-02"})).get_data(
+        as_text=True
+    )
+    assert "Et barn skal være under 18 år." in html and count() == 0
+
+
 @pytest.mark.parametrize(
     "field", ["name", "contact_name", "address", "interests", "motivation", "email", "phone"]
 )
