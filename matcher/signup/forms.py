@@ -88,7 +88,7 @@ class ContactFamilyFields(MatcherForm):
         compared with the refugee children's ages when families are paired."""
         for entry in field.entries:
             if message := check_child_birth_date(entry.data):
-                raise ValidationError(message)
+                raise ValidationError(str(message))  # a plain str: the template lists strings
 
     def to_data(self) -> dict:
         """Return the typed answers as plain data for the service."""
