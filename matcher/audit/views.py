@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, render_template, request
 from flask_security import current_user
 
-from matcher.audit.forms import AuditFilterForm
+from matcher.audit.forms import ACTION_LABELS, OBJECT_LABELS, AuditFilterForm
 from matcher.extensions import db
 from matcher.services import audit
 from matcher.web.access import staff_only
@@ -47,4 +47,11 @@ def index():
         error_out=False,
     )
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("audit/index.html", form=form, page=page, args=args)
+    return render_template(
+        "audit/index.html",
+        form=form,
+        page=page,
+        args=args,
+        actions=ACTION_LABELS,
+        objects=OBJECT_LABELS,
+    )

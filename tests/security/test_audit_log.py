@@ -100,11 +100,12 @@ def test_staff_read_the_audit_log_of_their_municipality_filtered_and_paged(app, 
     db.session.commit()
     client = login_as(staff)
     page = client.get("/audit/").get_data(as_text=True)
-    assert "family #1059" in page and "family #1000" not in page  # newest first, 50 a page
-    assert "family #1000" in client.get("/audit/?page=2").get_data(as_text=True)
+    assert ">Set<" in page  # the action in words, in Danish
+    assert "Familie #1059" in page and "Familie #1000" not in page  # newest first, 50 a page
+    assert "Familie #1000" in client.get("/audit/?page=2").get_data(as_text=True)
     filtered = client.get("/audit/?object_type=family&object_id=1007").get_data(as_text=True)
-    assert "family #1007" in filtered and "family #1008" not in filtered
-    assert "family #5<" not in page and "family #5 " not in page
+    assert "Familie #1007" in filtered and "Familie #1008" not in filtered
+    assert "Familie #5<" not in page and "Familie #5 " not in page
     assert login_as(world.users["coordinator"]).get("/audit/").status_code == 403
 
 
