@@ -29,7 +29,7 @@ def _download(data: bytes, filename: str) -> Response:
 @coordinators
 def import_template():
     """Download the import template: the header row and one example row."""
-    return _download(family_import.template_csv(), "families-template.csv")
+    return _download(family_import.template_csv(), "familier-skabelon.csv")
 
 
 @bp.route("/families/import", methods=["GET", "POST"])
@@ -64,4 +64,4 @@ def import_families():
 def export_families():
     """Download every family of the municipality with its children (audited)."""
     data, _count = family_import.export_csv(current_user.municipality_id)
-    return _download(data, f"families-{date.today().isoformat()}.csv")
+    return _download(data, f"familier-{date.today().isoformat()}.csv")
