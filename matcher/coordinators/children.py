@@ -67,6 +67,10 @@ def edit_child(family_id: int, child_id: int):
     """Edit a child in place on the family's page; a save on an outdated version is refused
     (409)."""
     family = get_scoped_or_404(Family, family_id)
+    if request.method == "POST" and db.session.get(Child, child_id) is None:
+        # Deleted by someone else while this form was open: say so, on the family's page.
+        flash(_("This child was deleted by someone else meanwhile. Nothing was saved."), "warning")
+        return _back(family)
     child = _child_of(family, child_id)
     if request.method == "GET":
         return redirect(

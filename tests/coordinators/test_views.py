@@ -334,6 +334,19 @@ def test_a_child_is_edited_in_place_on_the_family_page(client, world):
     assert client.get(f"{page}?edit={world['other_family'].children[0].id}").status_code == 404
 
 
+def test_saving_a_child_deleted_meanwhile_says_so(client, world):
+    log_in(client)
+    family = world["family"]
+    child = family.children[0]
+    url = f"/coordinator/families/{family.id}/children/{child.id}"
+    data = child_form(f"c{child.id}", version=str(child.version))
+    db.session.delete(child)
+    db.session.commit()
+    answer = client.post(url, data=data, follow_redirects=True)
+    assert answer.status_code == 200
+    assert "deleted by someone else meanwhile" in answer.get_data(as_text=True)
+
+
 def test_a_child_is_added_in_place_and_errors_stay_there(client, world):
     log_in(client)
     family = world["family"]
