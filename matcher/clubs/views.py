@@ -4,6 +4,7 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_security import current_user
 
 from matcher.clubs.forms import WEEKDAY_LABELS, ActivityForm, ClubForm
@@ -99,7 +100,7 @@ def edit_activity(club_id: int, activity_id: int):
             form.address.data = form.postcode.data = ""
     else:
         form = ActivityForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _places_cover_the_children(form, activity):
         try:
             clubs.update_activity(activity, form.to_data(), form.version.data or -1)
         except StaleEdit:
@@ -111,6 +112,25 @@ def edit_activity(club_id: int, activity_id: int):
         flash(_("The activity is saved."), "success")
         return redirect(url_for("clubs.start", club_id=club.id))
     return render_template("clubs/activity.html", form=form, club=club, activity=activity)
+
+
+def _places_cover_the_children(form, activity) -> bool:
+    """Refuse fewer subsidised places than children hold on the activity now (their places
+    are paid for the season); the error goes next to the field."""
+    holding = clubs.children_holding(activity)
+    if form.places.data is not None and form.places.data < holding:
+        form.places.errors = [
+            *form.places.errors,
+            ngettext(
+                "%(num)s child holds a place on this activity now: keep at least %(num)s place, "
+                "or ask the coordinator to end it first.",
+                "%(num)s children hold places on this activity now: keep at least %(num)s "
+                "places, or ask the coordinators to end them first.",
+                holding,
+            ),
+        ]
+        return False
+    return True
 
 
 @bp.post("/<int:club_id>/activities/<int:activity_id>/active")

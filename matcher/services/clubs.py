@@ -186,3 +186,17 @@ def _check_version(obj, version: int) -> None:
 
 def _by_token(model, token: str):
     return db.session.scalar(select(model).where(model.create_token == token))
+
+
+def children_holding(activity) -> int:
+    """Return how many children hold a place on the activity now (accepted, not ended)."""
+    from sqlalchemy import func, select
+
+    from matcher.models import Proposal
+    from matcher.services.round_document import LIVE
+
+    return db.session.scalar(
+        select(func.count(Proposal.id)).where(
+            Proposal.activity_id == activity.id, Proposal.kind == "placement", LIVE
+        )
+    ) or 0

@@ -116,6 +116,22 @@ def test_contact_edits_an_activity_and_a_stale_save_is_refused(client, world):
     assert db.session.get(Activity, a.id).name == "Fodbold U13"
 
 
+def test_places_cannot_drop_below_the_children_holding_them(client, world):
+    a = world["club_a"].activities[0]
+    for _ in range(2):
+        kid = f.family(world["mun"], children=1).children[0]
+        f.accepted_match(world["mun"], child=kid, activity=a)
+    db.session.commit()
+    f.login(client, "a@example.dk")
+    url = f"/club/{world['club_a'].id}/activities/{a.id}"
+    data = {**ACTIVITY, "places": "1", "version": str(a.version)}
+    answer = client.post(url, data=data)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and 'id="places-error"' in html
+    assert "2 børn har plads på aktiviteten nu" in html
+    assert client.post(url, data={**data, "places": "2"}).status_code == 302
+
+
 def test_contact_deactivates_an_activity(client, world):
     f.login(client, "a@example.dk")
     a = world["club_a"].activities[0]
