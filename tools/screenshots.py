@@ -40,6 +40,7 @@ SCREENS = [
     ("families", "coordinator", "/coordinator/families/", "desktop"),
     ("family", "coordinator", "first-family", "desktop"),
     ("family-phone", "coordinator", "first-family", "phone"),
+    ("family-edit-child-phone", "coordinator", "first-family-edit-child", "phone"),
     ("contact-families", "coordinator", "/contact-families/", "desktop"),
     ("clubs", "staff", "/clubs/", "desktop"),
     ("matches", "coordinator", "/matches/", "desktop"),
@@ -113,9 +114,11 @@ def main() -> None:
                         page.click("button[type=submit]")
                     if target == "run-round":
                         run_round(page, base)
-                    elif target == "first-family":
+                    elif target.startswith("first-family"):
                         page.goto(base + "/coordinator/families/")
                         page.locator("main table a[href*='/families/']").first.click()
+                        if target.endswith("edit-child"):  # the child's form, in place
+                            page.locator("#children article a[href*='edit=']").first.click()
                     else:
                         answer = page.goto(base + target)
                         if answer is None or answer.status >= 400:
