@@ -3,15 +3,16 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_security import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
 from matcher.matches.cli import send_mail_command
 from matcher.matches.forms import END_REASON_LABELS, EndedForm, StartedForm
-from matcher.models import Activity, Child, Family, Proposal, Round
+from matcher.models import Activity, Child, Proposal, Round
 from matcher.services import audit, followup
 from matcher.services.errors import StaleEdit
+from matcher.services.round_decisions import for_coordinator
 from matcher.web.access import coordinators
 from matcher.web.paging import page_arg
 
@@ -47,17 +48,8 @@ def _matches_query(show: str, kind: str | None, mine: bool):
         stmt = stmt.where(Proposal.status.in_(("accepted", "ended")))
     if kind in ("placement", "pairing"):
         stmt = stmt.where(Proposal.kind == kind)
-    if mine:
-        child = Child.__table__.alias("mine_child")
-        fam = Family.__table__.alias("mine_family")
-        stmt = (
-            stmt.outerjoin(child, child.c.id == Proposal.child_id)
-            .join(fam, fam.c.id == func.coalesce(Proposal.family_id, child.c.family_id))
-            .where(
-                (fam.c.coordinator_id == current_user.id)
-                | (fam.c.backup_coordinator_id == current_user.id)
-            )
-        )
+    if mine:  # the same condition as a round's "my families"
+        stmt = stmt.where(for_coordinator(current_user.id))
     return stmt
 
 

@@ -128,12 +128,7 @@ def compute(municipality_id: int, today: date | None = None, locale: str = "da")
         families_with_contact=_count(select(func.count(Family.id)).where(*in_mun, _has_pairing())),
         children_waiting=_children_waiting(in_mun, minor, today),
         families_waiting=_families_waiting(in_mun, today),
-        subsidy_spent=_count(
-            select(func.sum(Activity.fee))
-            .join(Proposal, Proposal.activity_id == Activity.id)
-            .join(Club, Activity.club_id == Club.id)
-            .where(Club.municipality_id == municipality_id, Proposal.kind == "placement", holding())
-        ),
+        subsidy_spent=committed_subsidy(municipality_id),
         season_budget=mun.season_budget if mun else None,
         categories=_categories(municipality_id, locale),
         longest_waiting=[row[1:] for row in waiting],
@@ -236,6 +231,20 @@ def _categories(municipality_id: int, locale: str) -> list[CategoryUse]:
         for c in codes
     ]
     return sorted(rows, key=lambda r: (-r.places, r.name))
+
+
+def committed_subsidy(municipality_id: int) -> int:
+    """Return the fees of the municipality's accepted placements that hold their place (the
+    figures' "subsidy spent"; a new round's budget starts from the season budget minus this)."""
+    return (
+        db.session.scalar(
+            select(func.sum(Activity.fee))
+            .join(Proposal, Proposal.activity_id == Activity.id)
+            .join(Club, Activity.club_id == Club.id)
+            .where(Club.municipality_id == municipality_id, Proposal.kind == "placement", holding())
+        )
+        or 0
+    )
 
 
 def _longest_waiting(in_mun, minor, today: date) -> list[tuple[int, str, int, int]]:

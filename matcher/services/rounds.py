@@ -15,9 +15,9 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matcher.extensions import db
-from matcher.models import Activity, Club, Municipality, Proposal, Round, Unmatched
+from matcher.models import Municipality, Proposal, Round, Unmatched
 from matcher.services import audit
-from matcher.services.followup import holding
+from matcher.services.dashboard import committed_subsidy  # noqa: F401  (the figures' query)
 from matcher.services.round_decisions import (  # noqa: F401  (one entry point for the views)
     DecisionRefused,
     _,
@@ -250,20 +250,6 @@ class SeasonBudget:
     def left(self) -> int:
         """Return what is left of the budget (never below 0)."""
         return max(0, self.budget - self.committed)
-
-
-def committed_subsidy(municipality_id: int) -> int:
-    """Return the fees of the municipality's accepted placements that hold their place: the
-    dashboard's "subsidy spent"."""
-    return (
-        db.session.scalar(
-            select(func.sum(Activity.fee))
-            .join(Proposal, Proposal.activity_id == Activity.id)
-            .join(Club, Activity.club_id == Club.id)
-            .where(Club.municipality_id == municipality_id, Proposal.kind == "placement", holding())
-        )
-        or 0
-    )
 
 
 def season_budget(municipality_id: int) -> SeasonBudget | None:
