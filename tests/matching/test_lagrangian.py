@@ -34,7 +34,7 @@ def _feasible(part, chosen) -> bool:
 def test_lagrangian_path_is_bounded_by_the_whole_mip(seed):
     part, points = _largest_part(seed)
     exact = solve_part(part, points, time.monotonic() + 60, share=60.0)
-    assert exact.proven and exact.engine == "flow+mip"
+    assert exact.proven and exact.engine == "flow+lp+mip"
     # A tiny nominal share sends the same part down the large-part path.
     large = solve_part(part, points, time.monotonic() + 60, share=0.01)
     assert large.engine.startswith("flow+lagrangian")

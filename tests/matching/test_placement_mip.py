@@ -1,0 +1,117 @@
+"""The exact placement model (`placement_mip.py`) and the whole-part method built on it
+(LP, a MIP on the core of small reduced cost, a MIP on what reduced-cost fixing keeps)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import matcher.matching.placement_mip as placement_mip
+from benchmarks.generate import generate_round
+from matcher.matching.candidates import build_child_arcs
+from matcher.matching.children import sibling_keys, split
+from matcher.matching.document import read_round
+from matcher.matching.flow import max_weight_matching
+from matcher.matching.placement import _instance, fold_weight, sibling_bonus, solve_part
+from matcher.matching.placement_mip import PlacementMip, highs_binding
+from matcher.matching.placement_model import PlacementInstance
+
+
+def _inst(left, right, cap, score, sib_key, placed=None, points=20) -> PlacementInstance:
+    n = len(left)
+    return PlacementInstance(
+        left=np.array(left),
+        right=np.array(right),
+        cap=np.array(cap),
+        score=np.array(score),
+        sib_key=np.array(sib_key),
+        fee=np.zeros(n, np.int64),
+        budget=None,
+        placed=placed,
+        weight_per_child=0 if placed is not None else 1000,
+        sibling_points=points,
+    )
+
+
+def test_the_full_highs_binding_is_used():
+    # Without it the model still solves (scipy.optimize.milp), only slower: keep it in sight.
+    core = highs_binding()
+    assert core is not None and hasattr(core, "_Highs")
+
+
+def test_siblings_who_can_only_share_one_single_place_get_no_together_column():
+    # children 0 and 1 are siblings; in club key 0 each can only go to activity 0 (1 place)
+    one = PlacementMip(_inst([0, 1, 0], [0, 0, 1], [1, 1], [50, 50, 40], [0, 0, -1]))
+    assert one.col_upper[one.n_arcs :].tolist() == [0.0]
+    # with two places they can be together
+    two = PlacementMip(_inst([0, 1, 0], [0, 0, 1], [2, 1], [50, 50, 40], [0, 0, -1]))
+    assert two.col_upper[two.n_arcs :].tolist() == [1.0]
+    # or with a second activity in the club for one of them
+    other = PlacementMip(_inst([0, 1, 1], [0, 0, 1], [1, 1], [50, 50, 40], [0, 0, 0]))
+    assert other.col_upper[other.n_arcs :].tolist() == [1.0]
+
+
+def test_a_count_that_fills_every_place_makes_capacities_equalities():
+    inst = _inst([0, 1, 2, 2], [0, 0, 1, 0], [1, 1], [10, 20, 30, 5], [-1, -1, -1, -1], placed=2)
+    mip = PlacementMip(inst)
+    n_left, n_cap = 3, 2
+    assert mip.shape[0] == n_left + n_cap  # no count row over all arcs
+    assert mip.row_lo[n_left:].tolist() == [1.0, 1.0]
+    sol = mip.solve(np.zeros(4, np.int64), 10.0)
+    assert sol.proven and sol.objective == 50 and sol.chosen.tolist() == [0, 1, 1, 0]
+    # a count below the places keeps the count row
+    assert PlacementMip(_inst([0, 1], [0, 0], [2], [1, 1], [-1, -1], placed=1)).shape[0] == 4
+
+
+def test_columns_set_together_only_when_both_siblings_sit_in_the_club():
+    # children 0, 1 siblings; key 7 = their shared club (activities 0 and 1)
+    mip = PlacementMip(_inst([0, 0, 1, 1], [0, 2, 1, 2], [1, 1, 5], [9, 9, 9, 9], [7, -1, 7, -1]))
+    assert mip.columns(np.array([1, 0, 1, 0]))[mip.n_arcs :].tolist() == [1.0]
+    assert mip.columns(np.array([1, 0, 0, 1]))[mip.n_arcs :].tolist() == [0.0]
+    assert mip.columns(np.array([0, 0, 0, 0]))[mip.n_arcs :].tolist() == [0.0]
+
+
+def _parts(seed: int, n: int = 500):
+    rnd = read_round(generate_round(n, towns=1, seed=seed))
+    arcs = build_child_arcs(rnd)
+    sib_key, sib_n = sibling_keys(rnd, arcs)
+    return split(rnd, arcs, sib_key, sib_n), rnd.params.sibling_points
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13, 14])
+def test_reduced_cost_fixing_keeps_the_optimum_of_the_whole_model(seed, monkeypatch):
+    parts, points = _parts(seed)
+    part = max(parts, key=lambda p: len(p.left))
+    fast = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert fast.engine == "flow+lp+mip" and fast.proven
+    assert fast.score == fast.bound
+    # The whole model, no LP, no fixing (the path taken without the HiGHS binding)
+    monkeypatch.setattr(placement_mip, "highs_binding", lambda: None)
+    plain = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert plain.proven and plain.score == fast.score
+    assert plain.chosen.sum() == fast.chosen.sum()
+    assert fast.score == int((part.score * fast.chosen).sum()) + sibling_bonus(
+        part, fast.chosen, points
+    )
+
+
+def test_the_lp_bounds_every_answer_and_its_reduced_costs_bound_each_one():
+    parts, points = _parts(21)
+    part = max(parts, key=lambda p: len(p.left))
+    w = fold_weight(part, points) + part.score
+    x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
+    placed = int(x.sum())
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), placed, points))
+    lp = mip.lp(60.0)
+    assert lp is not None
+    exact = mip.solve(x, 60.0)
+    assert exact.proven and exact.objective <= lp.value + 1e-6
+    # weak duality, per answer: value <= LP - the reduced costs it pays (a column below its
+    # upper bound pays a negative reduced cost, one above 0 a positive one)
+    for chosen in (x, exact.chosen):
+        cols = mip.columns(chosen)
+        pays = np.where(lp.rc > 0, lp.rc * cols, -lp.rc * (mip.col_upper - cols))
+        value = int((part.score * chosen).sum()) + sibling_bonus(part, chosen, points)
+        assert value <= lp.value - pays.sum() + 1e-6
