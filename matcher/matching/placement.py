@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import placement_mip
 from .flow import max_weight_matching
-from .placement_mip import PlacementMip
+from .placement_mip import PlacementMip, _best_per_child
 from .placement_model import PlacementInstance, PlacementSolution
 from .siblings import SCALE, relax, sibling_pairs
 
@@ -124,9 +125,6 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
         possible = len(sibling_pairs(part.left, part.sib_key))
         bound = max(best_value, score + points * possible)
         return PartResult(best, bound <= best_value, best_value, bound, "flow", {})
-    if not whole_mip or len(part.left) > _WHOLE_MIP_ARCS:
-        rounds = lagrangian_rounds(len(part.left), share)
-        return _refine_large(part, points, deadline, rounds, big, placed, best, best_value, value)
     # The flow's score is the best without sibling points; every possible pair on top of it
     # bounds any answer. When the incumbent reaches it, nothing is left to prove.
     possible = len(sibling_pairs(part.left, part.sib_key))
@@ -134,6 +132,17 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
     notes = {"arcs": len(part.left), "sibling_pairs": possible}
     if best_value >= bound:
         return PartResult(best, True, best_value, best_value, "flow", notes)
+    if placement_mip.highs_binding() is None:  # scipy.optimize.milp only: the earlier paths
+        if not whole_mip or len(part.left) > _WHOLE_MIP_ARCS:
+            rounds = lagrangian_rounds(len(part.left), share)
+            return _refine_large(
+                part, points, deadline, rounds, big, placed, best, best_value, value
+            )
+        sol = _solve_core(part, np.arange(len(part.left)), best, placed, points, deadline)
+        if sol.chosen.sum() == placed and value(sol.chosen) > best_value:
+            best, best_value = sol.chosen, value(sol.chosen)
+        bound = best_value if sol.proven else min(bound, max(sol.bound, best_value))
+        return PartResult(best, bound <= best_value, best_value, bound, "flow+mip", notes)
     best, best_value, bound, more = _solve_whole(part, points, deadline, placed, best, value)
     notes.update(more)
     return PartResult(
@@ -141,10 +150,14 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
     )
 
 
-# Arcs whose LP reduced cost is at most this many points (with the LP's support) form the
-# core whose MIP gives the start: on the municipality round it holds 6,500 of 31,000 arcs and
-# its optimum is the round's (found in ~1 s with a 0.01% gap).
+# The core whose MIP gives the start: the LP's support and, per child, its (up to) three arcs
+# of least reduced cost among those costing at most four points. On the municipality round
+# it holds 4,000 of 31,000 arcs and its optimum (1 s) is 6 points below the round's.
 _CORE_POINTS = 4.0
+_CORE_ARCS = 3
+# HiGHS' presolve and probing cannot be interrupted: no MIP is started with less time left
+# than this per arc of its model (~1-3 s on 31,000 arcs before the first bound, measured).
+_MIN_MODEL_SECONDS_PER_ARC = 1e-4
 
 
 def _solve_whole(
@@ -155,25 +168,19 @@ def _solve_whole(
     best: np.ndarray,
     value: Callable[[np.ndarray], int],
 ) -> tuple[np.ndarray, int, int, dict]:
-    """Solve a part exactly as: its LP relaxation; a MIP on the core of small reduced cost
-    for a strong answer; then a MIP on every arc that reduced-cost fixing cannot rule out
-    (an arc costing more than the gap between the LP and that answer is in no better one).
-    Returns (chosen, value, proven bound, notes)."""
+    """Solve a part as: its LP relaxation (column generation); a MIP on the core of small
+    reduced cost for a strong answer; then a MIP on every arc that reduced-cost fixing cannot
+    rule out (an arc costing more than the gap between the LP and that answer is in no
+    better one), which proves the optimum, or, when the deadline comes first, improves the
+    answer and the bound as far as it got. Returns (chosen, value, proven bound, notes)."""
     best_value = value(best)
     possible = len(sibling_pairs(part.left, part.sib_key))
     bound = int((part.score * best).sum()) + points * possible
-    mip = PlacementMip(_instance(part, np.arange(len(part.left)), placed, points))
-    lp = mip.lp(deadline - time.monotonic())
-    if lp is None:  # no HiGHS binding (or out of time): the whole MIP as before
-        sol = mip.solve(best, deadline - time.monotonic())
-        if sol.chosen.sum() == placed and value(sol.chosen) > best_value:
-            best, best_value = sol.chosen, value(sol.chosen)
-        if sol.proven:
-            bound = best_value
-        elif sol.bound >= 0:
-            bound = min(bound, sol.bound)
-        return best, best_value, bound, {"mip_bound": int(sol.bound)}
     m = len(part.left)
+    mip = PlacementMip(_instance(part, np.arange(m), placed, points))
+    lp = mip.lp(deadline - time.monotonic(), best)
+    if lp is None:  # out of time: the flows' answer and the simple bound
+        return best, best_value, bound, {}
     # the LP's value is exact to ~1e-7 relative: a margin of 0.01 keeps bound and fixing safe
     bound = min(bound, math.floor(lp.value + 0.01))
     notes: dict = {"lp_bound": round(lp.value, 3)}
@@ -185,18 +192,40 @@ def _solve_whole(
         if sol.chosen.sum() == placed and value(sol.chosen) > best_value:
             best, best_value = sol.chosen, value(sol.chosen)
 
-    # No start here: HiGHS found the core's optimum three times slower when given the
-    # flows' answer (6 s against 2 s on the municipality round).
-    core = mip.arc_mask((lp.rc[:m] <= _CORE_POINTS) | (lp.x[:m] > 1e-9))
-    improve(mip.solve(np.zeros(m, np.int64), deadline - time.monotonic(), core, gap=1e-4))
+    # A strong answer for little: a flow that follows the LP (its solution is integral but
+    # for a few hundred children), then "join your siblings" flows. On the national round's
+    # largest part it comes within 0.14% of the LP where the flows' answer was 0.95% below.
+    rc = lp.rc[:m]
+    follow = 4 * (fold_weight(part, points) + part.score) + np.rint(80 * lp.x[:m]).astype(np.int64)
+    guided = max_weight_matching(part.n_left, part.cap, part.left, part.right, follow)
+    for _ in range(3):
+        if guided.sum() != placed:
+            break
+        improve(PlacementSolution(guided, False, value(guided), -1))
+        together = 4 * points * _together_now(part, guided)
+        cand = max_weight_matching(part.n_left, part.cap, part.left, part.right, follow + together)
+        if cand.sum() != placed or value(cand) <= value(guided):
+            break
+        guided = cand
+    cheap = rc <= _CORE_POINTS
+    least = _best_per_child(part.left, np.where(cheap, -np.rint(rc * 1024), -(2**40)), _CORE_ARCS)
+    core = mip.arc_mask((cheap & (least > 0)) | (lp.x[:m] > 1e-9) | (best > 0))
+    left = deadline - time.monotonic()
+    if bound > best_value and left > _MIN_MODEL_SECONDS_PER_ARC * core[:m].sum():
+        # Half the time, or all of it when the proof's model (sized from the answer so far)
+        # could not be started after it anyway (national parts of 160,000 arcs and more).
+        slack = lp.value + 0.01 - best_value - 1
+        later = _MIN_MODEL_SECONDS_PER_ARC * int((rc <= slack).sum())
+        improve(mip.solve(best, left / 2 if later < left / 2 else left, core, gap=1e-5))
     # Any answer scoring best_value + 1 or more uses no column whose reduced cost exceeds
     # this slack (weak duality, see `LpSolution`).
     slack = lp.value + 0.01 - best_value - 1
-    keep = mip.arc_mask((lp.rc[:m] <= slack) | (best > 0))
+    keep = mip.arc_mask((rc <= slack) | (best > 0))
     keep[m:] &= (lp.rc[m:] <= slack) | (mip.columns(best)[m:] > 0)
     notes["arcs_in_model"] = int(keep[:m].sum())
-    if bound > best_value and time.monotonic() < deadline:
-        sol = mip.solve(best, deadline - time.monotonic(), keep)
+    left = deadline - time.monotonic()
+    if bound > best_value and left > _MIN_MODEL_SECONDS_PER_ARC * keep[:m].sum():
+        sol = mip.solve(best, left, keep)
         improve(sol)
         # answers outside the kept columns score at most best_value
         if sol.proven:

@@ -90,6 +90,7 @@ def test_reduced_cost_fixing_keeps_the_optimum_of_the_whole_model(seed, monkeypa
     # The whole model, no LP, no fixing (the path taken without the HiGHS binding)
     monkeypatch.setattr(placement_mip, "highs_binding", lambda: None)
     plain = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert plain.engine == "flow+mip"
     assert plain.proven and plain.score == fast.score
     assert plain.chosen.sum() == fast.chosen.sum()
     assert fast.score == int((part.score * fast.chosen).sum()) + sibling_bonus(
@@ -115,3 +116,47 @@ def test_the_lp_bounds_every_answer_and_its_reduced_costs_bound_each_one():
         pays = np.where(lp.rc > 0, lp.rc * cols, -lp.rc * (mip.col_upper - cols))
         value = int((part.score * chosen).sum()) + sibling_bonus(part, chosen, points)
         assert value <= lp.value - pays.sum() + 1e-6
+
+
+def test_column_generation_reaches_the_lp_over_all_columns():
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    parts, points = _parts(31, n=700)
+    part = max(parts, key=lambda p: len(p.left))
+    w = fold_weight(part, points) + part.score
+    x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x.sum()), points))
+    lp = mip.lp(60.0, x)
+    vals, rows, cols = mip.entries
+    a = csr_matrix((vals, (rows, cols)), shape=mip.shape)
+    upper_only = ~np.isfinite(mip.row_lo)
+    eq = ~upper_only
+    ref = linprog(
+        mip.cost,
+        A_ub=a[upper_only],
+        b_ub=mip.row_hi[upper_only],
+        A_eq=a[eq],
+        b_eq=mip.row_hi[eq],
+        bounds=list(zip(np.zeros(mip.shape[1]), mip.col_upper, strict=True)),
+        method="highs",
+    )
+    assert ref.status == 0
+    assert lp.value == pytest.approx(-ref.fun, abs=1e-6)
+    # and its reduced costs price every column, those it never took in too
+    assert (lp.rc[: mip.n_arcs][lp.x[: mip.n_arcs] < 1e-9] >= -1e-6).all()
+
+
+@pytest.mark.parametrize("seconds", [0.0, 0.3])
+def test_a_short_deadline_still_gives_a_feasible_answer_and_a_true_bound(seconds):
+    parts, points = _parts(41, n=900)
+    part = max(parts, key=lambda p: len(p.left))
+    exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert exact.proven
+    hurried = solve_part(part, points, time.monotonic() + seconds, share=120.0)
+    per_child = np.bincount(part.left[hurried.chosen > 0], minlength=part.n_left)
+    per_act = np.bincount(part.right[hurried.chosen > 0], minlength=len(part.cap))
+    assert (per_child <= 1).all() and (per_act <= part.cap).all()
+    assert hurried.chosen.sum() == exact.chosen.sum()
+    assert hurried.score <= exact.score <= hurried.bound
+    assert hurried.proven == (hurried.score == hurried.bound)
