@@ -263,7 +263,8 @@ class PlacementMip:
             upper[:m] = np.maximum(upper[:m], start > 0)
         h = self._highs(core, False, upper, seconds, 0.0)
         while True:
-            h.setOptionValue("time_limit", max(end - time.monotonic(), 0.05))
+            # HiGHS' time limit counts the object's whole run time, earlier rounds included
+            h.setOptionValue("time_limit", h.getRunTime() + max(end - time.monotonic(), 0.05))
             with _quiet_stderr():
                 h.run()
             status = h.getModelStatus()
