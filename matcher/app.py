@@ -63,7 +63,11 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(shipped_folder("migrations")), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(shipped_folder("migrations")),
+        render_as_batch=True,
+        compare_type=True,
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -113,8 +113,16 @@ def contact_family(mun: Municipality, name: str = "Familien Jensen", **extra):
     return cf
 
 
-def accepted_match(mun: Municipality, *, child=None, activity=None, family=None,
-                   contact_family=None, round_date: str = "2026-09-01", status: str = "accepted"):
+def accepted_match(
+    mun: Municipality,
+    *,
+    child=None,
+    activity=None,
+    family=None,
+    contact_family=None,
+    round_date: str = "2026-09-01",
+    status: str = "accepted",
+):
     """Create a finished round with one proposal in `status`: a placement when a child is given
     (child + activity), else a pairing (family + contact_family)."""
     from datetime import date
@@ -122,23 +130,32 @@ def accepted_match(mun: Municipality, *, child=None, activity=None, family=None,
     from matcher.models import Proposal, Round
 
     rnd = Round(
-        municipality_id=mun.id, kind="both", round_date=date.fromisoformat(round_date),
+        municipality_id=mun.id,
+        kind="both",
+        round_date=date.fromisoformat(round_date),
         status="done",
     )
     db.session.add(rnd)
     if child is not None:
-        p = Proposal(round=rnd, kind="placement", child_id=child.id, activity_id=activity.id,
-                     status=status)
+        p = Proposal(
+            round=rnd, kind="placement", child_id=child.id, activity_id=activity.id, status=status
+        )
     else:
-        p = Proposal(round=rnd, kind="pairing", family_id=family.id,
-                     contact_family_id=contact_family.id, status=status)
+        p = Proposal(
+            round=rnd,
+            kind="pairing",
+            family_id=family.id,
+            contact_family_id=contact_family.id,
+            status=status,
+        )
     db.session.add(p)
     db.session.flush()
     return p
 
 
-def families_csv(rows: int = 200, bad_row: int | None = None, delimiter: str = ";",
-                 prefix: str = "IMP") -> bytes:
+def families_csv(
+    rows: int = 200, bad_row: int | None = None, delimiter: str = ";", prefix: str = "IMP"
+) -> bytes:
     """Build a families import file with `rows` child rows (two children per family; a family's
     second row repeats only its reference and name), UTF-8 with a BOM; `bad_row` (a data row,
     1-based) gets the unknown postcode 9999."""
@@ -149,12 +166,19 @@ def families_csv(rows: int = 200, bad_row: int | None = None, delimiter: str = "
         family = (i + 1) // 2
         postcode = "9999" if i == bad_row else "8600"
         cells = {
-            "reference": f"{prefix}-{family:04d}", "name": f"Familie Ø{family}",
-            "address": "Søvej 2", "postcode": postcode, "languages": "ar",
-            "arrival_date": "2025-02-01", "wants_contact_family": "ja",
-            "child_first_name": f"Åse{i}", "child_birth_date": "2015-06-01",
-            "child_gender": "female", "child_wishes": "football",
-            "child_available_days": "mon", "child_max_distance_km": "5",
+            "reference": f"{prefix}-{family:04d}",
+            "name": f"Familie Ø{family}",
+            "address": "Søvej 2",
+            "postcode": postcode,
+            "languages": "ar",
+            "arrival_date": "2025-02-01",
+            "wants_contact_family": "ja",
+            "child_first_name": f"Åse{i}",
+            "child_birth_date": "2015-06-01",
+            "child_gender": "female",
+            "child_wishes": "football",
+            "child_available_days": "mon",
+            "child_max_distance_km": "5",
         }
         if i % 2 == 0:  # the family's second child: its other family columns may stay empty
             for key in ("address", "postcode", "languages", "arrival_date", "wants_contact_family"):

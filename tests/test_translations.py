@@ -1,4 +1,5 @@
-"""Every message of the site is translated into Danish and English, and the catalogues are current."""
+"""Every message of the site is translated into Danish and English, and the catalogues are
+current."""
 
 import subprocess
 import sys
@@ -35,9 +36,24 @@ def test_every_message_is_translated_and_none_is_fuzzy(lang):
 def test_catalogues_hold_every_message_in_the_code_and_templates(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as fh:
         in_source = _ids(read_po(fh))

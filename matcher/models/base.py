@@ -30,7 +30,8 @@ class UTCDateTime(TypeDecorator):
 
 
 class Versioned:
-    """Optimistic locking: a save of a stale version raises StaleDataError instead of overwriting."""
+    """Optimistic locking: a save of a stale version raises StaleDataError instead of
+    overwriting."""
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 

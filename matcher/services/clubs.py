@@ -195,8 +195,11 @@ def children_holding(activity) -> int:
     from matcher.models import Proposal
     from matcher.services.round_document import LIVE
 
-    return db.session.scalar(
-        select(func.count(Proposal.id)).where(
-            Proposal.activity_id == activity.id, Proposal.kind == "placement", LIVE
+    return (
+        db.session.scalar(
+            select(func.count(Proposal.id)).where(
+                Proposal.activity_id == activity.id, Proposal.kind == "placement", LIVE
+            )
         )
-    ) or 0
+        or 0
+    )

@@ -271,4 +271,3 @@ def run_retention(today: date | None = None, months: int | None = None) -> int:
         raise
     log.info("retention: anonymised %d families", count)
     return count
-

@@ -1,6 +1,7 @@
 """Geocoding without internet: every Danish postcode with a coordinate, shipped in the project.
 
-The table is `matcher/data/dk-postcodes.csv` (source and method: `dk-postcodes.SOURCE.md` beside it).
+The table is `matcher/data/dk-postcodes.csv` (source and method: `dk-postcodes.SOURCE.md`
+beside it).
 """
 
 import csv
@@ -28,7 +29,10 @@ def postcodes() -> dict[str, Postcode]:
     with DATA_FILE.open(encoding="utf-8", newline="") as fh:
         return {
             row["postcode"]: Postcode(
-                row["postcode"], row["name"], float(row["lat"]), float(row["lon"]),
+                row["postcode"],
+                row["name"],
+                float(row["lat"]),
+                float(row["lon"]),
                 row["municipality"],
             )
             for row in csv.DictReader(fh)

@@ -7,6 +7,7 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 
 
 def shipped_folder(name: str) -> Path:
-    """Return `matcher/<name>` when installed from a wheel, else the checkout's top-level `<name>`."""
+    """Return `matcher/<name>` when installed from a wheel, else the checkout's top-level
+    `<name>`."""
     packaged = PACKAGE_ROOT / name
     return packaged if packaged.is_dir() else PROJECT_ROOT / name

@@ -65,8 +65,16 @@ def create_contact_family(municipality_id: int, data: dict) -> ContactFamily:
     """Add a volunteer contact family to the session."""
     d = _located(data)
     fields = (
-        "name", "contact_name", "email", "phone", "address", "postcode", "lat", "lon",
-        "motivation", "status",
+        "name",
+        "contact_name",
+        "email",
+        "phone",
+        "address",
+        "postcode",
+        "lat",
+        "lon",
+        "motivation",
+        "status",
     )
     cf = ContactFamily(
         municipality_id=municipality_id,

@@ -26,7 +26,9 @@ def load_reference_data(folder: Path) -> None:
     for model, filename in ((Category, "categories.csv"), (Language, "languages.csv")):
         with (folder / filename).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                db.session.merge(model(code=row["code"], name_da=row["name_da"], name_en=row["name_en"]))
+                db.session.merge(
+                    model(code=row["code"], name_da=row["name_da"], name_en=row["name_en"])
+                )
 
 
 def seed_demo(folder: Path | None = None) -> bool:
@@ -37,7 +39,9 @@ def seed_demo(folder: Path | None = None) -> bool:
         return False
     try:
         load_reference_data(folder)
-        mun = Municipality(code=meta["code"], name=meta["name"], contact_email=meta.get("contact_email"))
+        mun = Municipality(
+            code=meta["code"], name=meta["name"], contact_email=meta.get("contact_email")
+        )
         db.session.add(mun)
         db.session.flush()
         clubs = {}
@@ -48,7 +52,11 @@ def seed_demo(folder: Path | None = None) -> bool:
         for u in _json(folder, "users.json"):
             club = clubs.get(u.get("club")) if u.get("club") else None
             people[u["email"]] = users.create_user(
-                u["email"], u["password"], u["role"], mun.id, u.get("name", ""),
+                u["email"],
+                u["password"],
+                u["role"],
+                mun.id,
+                u.get("name", ""),
                 club.id if club else None,
             )
         db.session.flush()
@@ -79,4 +87,3 @@ def _user_id(people: dict, email: str | None) -> int | None:
 def demo_logins(folder: Path | None = None) -> list[dict]:
     """Return the demo logins (e-mail, password, role) to print for a new user."""
     return _json(folder or seeds_folder(), "users.json")
-

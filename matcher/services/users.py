@@ -19,7 +19,11 @@ def ensure_roles() -> dict[str, Role]:
 
 
 def create_user(
-    email: str, password: str, role: str, municipality_id: int, name: str = "",
+    email: str,
+    password: str,
+    role: str,
+    municipality_id: int,
+    name: str = "",
     club_id: int | None = None,
 ) -> User:
     """Create an active user with one role."""

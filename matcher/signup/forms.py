@@ -1,6 +1,5 @@
 """The volunteer sign-up form; its fields are also the coordinator's edit form."""
 
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (

@@ -45,7 +45,8 @@ def test_ending_a_placement_shows_on_the_dashboard(page, live_server):
     page.click(f"a[href='/matches/{proposal_id}']")
     page.fill("input[name=end-ended_on]", date.today().isoformat())
     page.select_option("select[name=end-reason]", "other")
-    page.click("main button.btn-outline-danger")  # no note for "another reason": refused next to the field
+    # no note for "another reason": refused next to the field
+    page.click("main button.btn-outline-danger")
     expect(page.locator("#end-note-error")).to_be_visible()
     expect(page.locator("input[name=end-ended_on]")).to_have_value(date.today().isoformat())
     page.fill("textarea[name=end-note]", "Familien er flyttet")

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser
 DEMO = {
     "staff": ("staff@sohoj.example.dk", "demo-staff-2026", re.compile(r"/staff/$")),
     "coordinator": (
-        "koordinator@sohoj.example.dk", "demo-koordinator-2026", re.compile(r"/coordinator/$")
+        "koordinator@sohoj.example.dk",
+        "demo-koordinator-2026",
+        re.compile(r"/coordinator/$"),
     ),
     "club_contact": ("klub@sohoj.example.dk", "demo-klub-2026", re.compile(r"/club/\d+$")),
 }

@@ -94,7 +94,7 @@ def test_status_may_be_written_in_danish_and_is_exported_in_danish(world):
     assert "godkendt" in exported and "fodbold, madlavning" in exported
     with pytest.raises(ImportFailed) as failed:
         volunteer_import.import_csv(
-            world["mun"].id, "navn;e-mail;postnummer;status\nX;x@example.dk;8000;klar\n".encode()
+            world["mun"].id, b"navn;e-mail;postnummer;status\nX;x@example.dk;8000;klar\n"
         )
     assert "godkendt" in str(failed.value.errors[0].message)
 

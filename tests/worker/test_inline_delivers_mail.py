@@ -1,4 +1,5 @@
-"""The built-in worker also delivers the outbox, so accepted matches' e-mails go out by themselves."""
+"""The built-in worker also delivers the outbox, so accepted matches' e-mails go out by
+themselves."""
 
 import pytest
 
