@@ -293,7 +293,9 @@ class PlacementMip:
     def relaxation(self, seconds: float) -> float | None:
         """Return the LP relaxation's optimum (an upper bound on any answer), None if unsolved."""
         if highs_binding() is not None:
-            lp = self.lp(seconds)
+            # all arcs from the start: the budget's LPs (one of them scores every arc alike)
+            # gain nothing from column generation, whose start would be arbitrary there
+            lp = self.lp(seconds, np.ones(self.n_arcs))
             return None if lp is None else lp.value
         from scipy.optimize import Bounds, LinearConstraint, milp
         from scipy.sparse import csr_matrix
