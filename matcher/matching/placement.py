@@ -1,6 +1,9 @@
 """Placing children: a min-cost flow per independent part, refined exactly where siblings
-couple children: a few "join your siblings" flows, then an LP-based MIP of the whole part, or,
-for parts too large for that, a Lagrangian flow bound, reduced-cost fixing and MIPs on cores."""
+couple children: a few "join your siblings" flows, then the part's LP (column generation), an
+LP-guided answer, a MIP on the core of small reduced cost and the proof's MIP on what
+reduced-cost fixing keeps (`_solve_whole`). Without SciPy's HiGHS binding: one MIP of the
+whole part, or, for parts too large for that, a Lagrangian flow bound, reduced-cost fixing
+and MIPs on cores."""
 
 from __future__ import annotations
 
@@ -17,9 +20,10 @@ from .placement_mip import PlacementMip, _best_per_child
 from .placement_model import PlacementInstance, PlacementSolution
 from .siblings import SCALE, relax, sibling_pairs
 
-# Parts up to this many arcs are solved as one MIP (the municipality round, 31,000 arcs, in
-# 6-10 s of CPU) when their share of the time limit allows ~2,000 arcs a second; others first
-# get a Lagrangian bound and cores, so that a bound exists even when the time runs out.
+# Without the binding: parts up to this many arcs are solved as one MIP (the municipality
+# round, 31,000 arcs, in 6-10 s of CPU) when their share of the time limit allows ~2,000
+# arcs a second; others first get a Lagrangian bound and cores, so that a bound exists even
+# when the time runs out.
 _WHOLE_MIP_ARCS = 60_000
 _ARCS_PER_SECOND = 2_000
 
