@@ -147,7 +147,7 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
             best, best_value = sol.chosen, value(sol.chosen)
         bound = best_value if sol.proven else min(bound, max(sol.bound, best_value))
         return PartResult(best, bound <= best_value, best_value, bound, "flow+mip", notes)
-    best, best_value, bound, more = _solve_whole(part, points, deadline, placed, best, value)
+    best, best_value, bound, more = _solve_whole(part, points, deadline, placed, best, bound, value)
     notes.update(more)
     return PartResult(
         best, bound <= best_value, best_value, max(bound, best_value), "flow+lp+mip", notes
@@ -170,22 +170,28 @@ def _highs_limit(seconds: float, arcs: int) -> float:
     return max(seconds - _MIN_MODEL_SECONDS_PER_ARC * arcs, 0.05)
 
 
+def _slack(lp_value: float, best_value: int) -> float:
+    """The reduced cost above which a column is in no answer scoring best_value + 1 or more
+    (weak duality, see `LpSolution`; scores are integers, 0.01 covers the LP's rounding)."""
+    return lp_value + 0.01 - best_value - 1
+
+
 def _solve_whole(
     part: Part,
     points: int,
     deadline: float,
     placed: int,
     best: np.ndarray,
+    bound: int,
     value: Callable[[np.ndarray], int],
 ) -> tuple[np.ndarray, int, int, dict]:
     """Solve a part as: its LP relaxation (column generation); a MIP on the core of small
     reduced cost for a strong answer; then a MIP on every arc that reduced-cost fixing cannot
     rule out (an arc costing more than the gap between the LP and that answer is in no
     better one), which proves the optimum, or, when the deadline comes first, improves the
-    answer and the bound as far as it got. Returns (chosen, value, proven bound, notes)."""
+    answer and the bound as far as it got. `bound` is what is known before the LP (the flow's
+    score with every possible sibling pair). Returns (chosen, value, proven bound, notes)."""
     best_value = value(best)
-    possible = len(sibling_pairs(part.left, part.sib_key))
-    bound = int((part.score * best).sum()) + points * possible
     m = len(part.left)
     mip = PlacementMip(_instance(part, np.arange(m), placed, points))
     lp = mip.lp(deadline - time.monotonic(), best)
@@ -197,10 +203,10 @@ def _solve_whole(
     if bound <= best_value:
         return best, best_value, bound, notes
 
-    def improve(sol: PlacementSolution) -> None:
+    def improve(chosen: np.ndarray) -> None:
         nonlocal best, best_value
-        if sol.chosen.sum() == placed and value(sol.chosen) > best_value:
-            best, best_value = sol.chosen, value(sol.chosen)
+        if chosen.sum() == placed and value(chosen) > best_value:
+            best, best_value = chosen, value(chosen)
 
     # A strong answer for little: a flow that follows the LP (its solution is integral but
     # for a few hundred children), then "join your siblings" flows. On the national round's
@@ -213,7 +219,7 @@ def _solve_whole(
     for _ in range(3):
         if guided.sum() != placed:
             break
-        improve(PlacementSolution(guided, False, value(guided), -1))
+        improve(guided)
         if deadline - time.monotonic() < 3 * one_flow:
             break
         together = 4 * points * _together_now(part, guided)
@@ -228,20 +234,17 @@ def _solve_whole(
     if bound > best_value and left > _MIN_MODEL_SECONDS_PER_ARC * core[:m].sum():
         # Half the time, or all of it when the proof's model (sized from the answer so far)
         # could not be started after it anyway (national parts of 160,000 arcs and more).
-        slack = lp.value + 0.01 - best_value - 1
-        later = _MIN_MODEL_SECONDS_PER_ARC * int((rc <= slack).sum())
+        later = _MIN_MODEL_SECONDS_PER_ARC * int((rc <= _slack(lp.value, best_value)).sum())
         seconds = left / 2 if later < left / 2 else left
-        improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5))
-    # Any answer scoring best_value + 1 or more uses no column whose reduced cost exceeds
-    # this slack (weak duality, see `LpSolution`).
-    slack = lp.value + 0.01 - best_value - 1
+        improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
+    slack = _slack(lp.value, best_value)
     keep = mip.arc_mask((rc <= slack) | (best > 0))
     keep[m:] &= (lp.rc[m:] <= slack) | (mip.columns(best)[m:] > 0)
     notes["arcs_in_model"] = int(keep[:m].sum())
     left = deadline - time.monotonic()
     if bound > best_value and left > _MIN_MODEL_SECONDS_PER_ARC * keep[:m].sum():
         sol = mip.solve(best, _highs_limit(left, keep[:m].sum()), keep)
-        improve(sol)
+        improve(sol.chosen)
         # answers outside the kept columns score at most best_value
         if sol.proven:
             bound = best_value
