@@ -12,14 +12,22 @@ from matcher.matching.pairs import build_pair_arcs
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_scipy_components_equal_union_find(seed, monkeypatch):
+def test_scipy_components_equal_the_vectorised_ones(seed, monkeypatch):
     rng = np.random.default_rng(seed)
     n_group, n_right = int(rng.integers(1, 60)), int(rng.integers(1, 60))
     m = int(rng.integers(1, 150))
     group, right = rng.integers(0, n_group, m), rng.integers(0, n_right, m)
-    by_union_find = parts.components(group, right, n_right)
+    vectorised = parts.components(group, right, n_right)
     monkeypatch.setattr(parts, "_SCIPY_ARCS", 0)
-    assert np.array_equal(parts.components(group, right, n_right), by_union_find)
+    assert np.array_equal(parts.components(group, right, n_right), vectorised)
+
+
+def test_a_long_chain_is_one_component():
+    # group i links right nodes i and i + 1: one component, however long the chain
+    n = 50_000
+    group = np.r_[np.arange(n), np.arange(n)]
+    right = np.r_[np.arange(n), np.arange(1, n + 1)]
+    assert set(parts.components(group, right, n + 1).tolist()) == {0}
 
 
 def test_labels_follow_first_appearance():
