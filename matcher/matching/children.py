@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -75,8 +76,15 @@ def split(rnd: Round, arcs: ChildArcs, sib_key: np.ndarray, sib_n: np.ndarray) -
     return parts
 
 
-def place_children(rnd: Round, arcs: ChildArcs, deadline: float, nominal: float) -> Outcome:
-    """Place the children of every part; parts run two at a time (two cores).
+def place_children(
+    rnd: Round,
+    arcs: ChildArcs,
+    deadline: float,
+    nominal: float,
+    before_fork: Callable[[], object] | None = None,
+) -> Outcome:
+    """Place the children of every part; parts run two at a time (two cores), in worker
+    processes forked after calling `before_fork` (which waits for other threads to end).
 
     `nominal` is the time limit the caller was given for this stage: a part whose share of it
     (by size) is enough for one whole MIP gets one; the choice depends on the document and
@@ -104,6 +112,8 @@ def place_children(rnd: Round, arcs: ChildArcs, deadline: float, nominal: float)
         for p in parts
     ]
     if workers == 2:
+        if before_fork is not None:
+            before_fork()
         with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
             results: list[PartResult] = list(pool.map(_solve, jobs))
     else:

@@ -31,8 +31,10 @@ def _solve_indexed(i: int) -> np.ndarray:
     return _solve_part(_JOB["parts"][i])
 
 
-def pair_families(rnd: Round, arcs: PairArcs) -> np.ndarray:
-    """Return the chosen arc indices: most families paired first, then the best total score."""
+def pair_families(rnd: Round, arcs: PairArcs, fork: bool = True) -> np.ndarray:
+    """Return the chosen arc indices: most families paired first, then the best total score.
+    Large rounds are solved by two forked workers unless `fork` is False (in a thread beside
+    others: a fork would copy only the calling thread, whatever the others hold)."""
     if len(arcs.family) == 0:
         return np.zeros(0, np.int64)
     worst = np.zeros(len(rnd.families), np.int64)
@@ -45,7 +47,8 @@ def pair_families(rnd: Round, arcs: PairArcs) -> np.ndarray:
     parts = np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
     _JOB.update(caps=caps, family=arcs.family, contact=arcs.contact, weight=big + arcs.score)
     try:
-        if len(arcs.family) >= _PARALLEL_ARCS and len(parts) >= 2 and may_fork_workers():
+        big = len(arcs.family) >= _PARALLEL_ARCS and len(parts) >= 2
+        if big and fork and may_fork_workers():
             # Largest first, so that the two workers finish at about the same time.
             _JOB["parts"] = sorted(parts, key=len, reverse=True)
             with get_context("fork").Pool(2) as pool:

@@ -1,0 +1,80 @@
+"""The round as one job: the families are paired in a thread beside the children."""
+
+import sys
+import threading
+
+import pytest
+
+from benchmarks.generate import generate_round
+from matcher.matching import children, solve
+
+# the module (the package exports its `solve` function under the same name)
+SOLVE = sys.modules["matcher.matching.solve"]
+
+
+def test_children_fork_their_workers_only_once_the_families_thread_is_done(monkeypatch):
+    """The families are paired in a thread beside the children; a fork must not copy that
+    thread mid-way, so the children's workers start after it, and the answer is the one of
+    solving everything in this process."""
+    doc = generate_round(900, towns=3, seed=5)
+    alone = solve(doc)
+    events = []
+    real = children.ProcessPoolExecutor
+
+    def pool(*args, **kwargs):
+        events.append(("fork", [t.name for t in threading.enumerate()]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(children, "_PARALLEL_ARCS", 0)
+    monkeypatch.setattr(children, "ProcessPoolExecutor", pool)
+    both = solve(doc)
+    assert [e[0] for e in events] == ["fork"]
+    assert not [name for name in events[0][1] if name.startswith("families")]
+    assert both["stats"]["score"] == alone["stats"]["score"]
+    assert both["placements"] == alone["placements"]
+    assert both["pairings"] == alone["pairings"]
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_an_error_while_pairing_families_reaches_the_caller(beside, monkeypatch):
+    def broken(rnd):
+        raise RuntimeError("pairing failed")
+
+    monkeypatch.setattr(SOLVE, "build_pair_arcs", broken)
+    monkeypatch.setattr(SOLVE, "_BESIDE_PAIRS", 10**9 if beside else 0)
+    with pytest.raises(RuntimeError, match="pairing failed"):
+        solve(generate_round(120, seed=1))
+    assert not [t for t in threading.enumerate() if t.name == "families"]
+
+
+def test_an_error_while_placing_children_leaves_no_thread_behind(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("placing failed")
+
+    monkeypatch.setattr(SOLVE, "place_children", broken)
+    with pytest.raises(RuntimeError, match="placing failed"):
+        solve(generate_round(120, seed=1))
+    assert not [t for t in threading.enumerate() if t.name == "families"]
+
+
+def test_a_large_round_pairs_its_families_first_and_gets_the_same_answer(monkeypatch):
+    doc = generate_round(400, towns=2, seed=8)
+    beside = solve(doc)
+    monkeypatch.setattr(SOLVE, "_BESIDE_PAIRS", 0)
+    first = solve(doc)
+    assert first["pairings"] == beside["pairings"]
+    assert first["placements"] == beside["placements"]
+
+
+def test_families_paired_beside_the_children_never_fork_workers(monkeypatch):
+    from matcher.matching import pairing
+
+    doc = generate_round(600, towns=3, seed=4)
+    alone = solve(doc)
+
+    def no_fork(*args, **kwargs):
+        raise AssertionError("a fork beside another thread")
+
+    monkeypatch.setattr(pairing, "_PARALLEL_ARCS", 0)  # large enough for workers otherwise
+    monkeypatch.setattr(pairing, "get_context", no_fork)
+    assert solve(doc)["pairings"] == alone["pairings"]
