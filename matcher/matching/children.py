@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
@@ -19,12 +21,36 @@ from .workers import may_fork_workers
 _PARALLEL_ARCS = 20_000  # below this a part solves faster than a process starts
 
 
-def _solve(job: tuple[Part, int, float, float, float]) -> PartResult:
-    part, points, deadline, nominal, seconds = job
-    # A part's clock starts when a worker takes it up, so parts queued behind a large one
-    # still get their share; the round's deadline stays the hard limit. The method is chosen
-    # from the nominal share (document and limit only), so the answer stays deterministic.
-    return solve_part(part, points, min(deadline, time.monotonic() + seconds), nominal)
+class _Waiting:
+    """How many arcs the parts not started yet hold (in one process)."""
+
+    def __init__(self, arcs: int) -> None:
+        self.value = arcs
+
+    def get_lock(self) -> contextlib.nullcontext:
+        return contextlib.nullcontext()
+
+
+# The arcs of the parts no worker has taken up yet: a shared counter when the parts run in
+# forked workers (set before they are forked), else a plain one.
+_WAITING: Any = _Waiting(0)
+
+
+def _solve(job: tuple[Part, int, float, float, float, int]) -> PartResult:
+    part, points, deadline, nominal, seconds, workers = job
+    # A part's clock starts when a worker takes it up, and it may use the time left split by
+    # size among the parts not started yet (this one included), or its share of the whole
+    # window if that is more: time a part ended early without (the national round's two
+    # largest, whose proof cannot be done in the minute, leave ~20 s) goes to the parts
+    # after it, whose proofs can then end by themselves. The round's deadline stays the hard
+    # limit. The method is chosen from the nominal share (document and limit only).
+    now = time.monotonic()
+    arcs = len(part.left)
+    with _WAITING.get_lock():
+        waiting = _WAITING.value
+        _WAITING.value = waiting - arcs
+    left = workers * max(deadline - now, 0.0) * arcs / max(waiting, arcs, 1)
+    return solve_part(part, points, min(deadline, now + max(seconds, left)), nominal)
 
 
 @dataclass
@@ -108,16 +134,24 @@ def place_children(
             deadline,
             workers * nominal * len(p.left) / total,
             workers * window * len(p.left) / total,
+            workers,
         )
         for p in parts
     ]
-    if workers == 2:
-        if before_fork is not None:
-            before_fork()
-        with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
-            results: list[PartResult] = list(pool.map(_solve, jobs))
-    else:
-        results = [_solve(job) for job in jobs]
+    global _WAITING
+    try:
+        if workers == 2:
+            if before_fork is not None:
+                before_fork()
+            context = get_context("fork")
+            _WAITING = context.Value("q", total)
+            with ProcessPoolExecutor(2, mp_context=context) as pool:
+                results: list[PartResult] = list(pool.map(_solve, jobs))
+        else:
+            _WAITING = _Waiting(total)
+            results = [_solve(job) for job in jobs]
+    finally:
+        _WAITING = _Waiting(0)
     chosen = np.zeros(len(arcs.child), np.int64)
     engines: dict[str, int] = {}
     for part, res in zip(parts, results, strict=True):
