@@ -4,14 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _find(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
 # Above this many arcs SciPy's C graph search is worth its import (~0.3 s): 0.4 s against 6 s
 # for 9.5 million family pairs in 15 towns in random order (measured; a municipality's
 # 325,000 take 6 ms below).
