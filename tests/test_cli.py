@@ -4,38 +4,9 @@ import json
 import subprocess
 import sys
 
-ROUND = {
-    "format": "matcher-round/1",
-    "round_date": "2026-08-15",
-    "children": [
-        {
-            "id": "c1",
-            "family": "f1",
-            "birth_date": "2015-01-01",
-            "gender": "female",
-            "location": {"lat": 56.17, "lon": 9.56},
-            "max_distance_km": 5,
-            "available_days": ["mon"],
-            "wishes": ["football"],
-            "rounds_waited": 0,
-            "excluded_activities": [],
-        },
-    ],
-    "activities": [
-        {
-            "id": "a1",
-            "club": "k1",
-            "category": "football",
-            "min_age": 8,
-            "max_age": 12,
-            "gender": "any",
-            "days": ["mon"],
-            "location": {"lat": 56.18, "lon": 9.56},
-            "capacity": 1,
-            "fee": 500,
-        },
-    ],
-}
+from tests.matching.rounds import activity, child, round_doc
+
+ROUND = round_doc(children=[child("c1")], activities=[activity("a1")])
 
 
 def _matcher(*args, cwd=None):

@@ -9,64 +9,17 @@ from hypothesis import strategies as st
 
 from matcher.matching import RoundError
 from matcher.matching.document import read_round
+from tests.matching.rounds import activity, child, contact, family, round_doc
 
 FUZZ = settings(max_examples=200, deadline=None)
-VALID = {
-    "format": "matcher-round/1",
-    "round_date": "2026-08-15",
-    "params": {"preference_points": [100, 75, 50], "budget": 1000},
-    "children": [
-        {
-            "id": "c1",
-            "family": "f1",
-            "birth_date": "2015-01-01",
-            "gender": "female",
-            "location": {"lat": 56.17, "lon": 9.56},
-            "max_distance_km": 5,
-            "available_days": ["mon"],
-            "wishes": ["football"],
-            "rounds_waited": 0,
-            "excluded_activities": [],
-        },
-    ],
-    "activities": [
-        {
-            "id": "a1",
-            "club": "b1",
-            "category": "football",
-            "min_age": 8,
-            "max_age": 12,
-            "gender": "any",
-            "days": ["mon"],
-            "location": {"lat": 56.18, "lon": 9.56},
-            "capacity": 1,
-            "fee": 500,
-        },
-    ],
-    "families": [
-        {
-            "id": "f1",
-            "location": {"lat": 56.17, "lon": 9.56},
-            "languages": ["ar"],
-            "children_birth_dates": ["2015-01-01"],
-            "interests": [],
-            "rounds_waited": 0,
-            "excluded_contact_families": [],
-        },
-    ],
-    "contact_families": [
-        {
-            "id": "k1",
-            "location": {"lat": 56.2, "lon": 9.5},
-            "languages": ["da"],
-            "children_birth_dates": [],
-            "interests": [],
-            "capacity": 1,
-            "max_distance_km": 10,
-            "child_certificate": True,
-        },
-    ],
-}
+VALID = round_doc(
+    children=[child("c1", family="f1")],
+    activities=[activity("a1")],
+    families=[family("f1")],
+    contacts=[contact("k1")],
+    preference_points=[100, 75, 50],
+    budget=1000,
+)
 JSON = st.recursive(
     st.none()
     | st.booleans()
