@@ -1,7 +1,7 @@
 """Placing children: a min-cost flow per independent part, refined exactly where siblings
-couple children: a few "join your siblings" flows, then the part's LP (column generation), an
-LP-guided answer, a MIP on the core of small reduced cost and the proof's MIP on what
-reduced-cost fixing keeps (`_solve_whole`). Without SciPy's HiGHS binding: one MIP of the
+couple children: a few "join your siblings" flows, then the part's LP (column generation and
+sibling cuts), an LP-guided answer, a MIP on a core of small reduced cost and the proof's MIP
+on what reduced-cost fixing keeps (`_solve_whole`). Without SciPy's HiGHS binding: one MIP of the
 whole part, or, for parts too large for that, a Lagrangian flow bound, reduced-cost fixing
 and MIPs on cores."""
 
@@ -154,14 +154,18 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
     )
 
 
-# The core whose MIP gives the start: the LP's support and, per child, its (up to) four arcs
-# of least reduced cost among those costing at most four points. On the municipality round
-# it holds 4,800 of 31,000 arcs and its optimum (0.5 s) is 4 points below the round's. Core
-# and proof together, over seven municipality rounds (seeds 0-6): 10.5-10.7 s with four arcs
-# a child, 11.4 s with three, 12.7 s with two, 12.2 s with five; on the national round's
-# parts 5% faster than three, and 15 points better on each of the two largest.
+# The core for an answer only, where the target's core would be too large: the LP's support
+# and, per child, its (up to) four arcs of least reduced cost among those costing at most four
+# points. Measured before sibling cuts, over seven municipality rounds (seeds 0-6), core and
+# proof together: 10.5-10.7 s with four arcs a child, 11.4 s with three, 12.7 s with two,
+# 12.2 s with five; on the national round's parts 5% faster than three.
 _CORE_POINTS = 4.0
 _CORE_ARCS = 4
+# With sibling cuts the LP is 0-6 points above the optimum on most municipality rounds: the
+# first MIP holds every arc of an answer more than two points below the LP's bound, and its
+# optimum is proven when it gets there (10 of 15 rounds, seeds 0-14; 1, 3 and 5 points were
+# slower over those rounds).
+_TARGET_POINTS = 2
 # HiGHS' presolve and probing cannot be interrupted: no MIP is started with less time left
 # than this per arc of its model (~1-3 s on 31,000 arcs before the first bound, measured).
 _MIN_MODEL_SECONDS_PER_ARC = 1e-4
@@ -198,16 +202,20 @@ def _solve_whole(
     bound: int,
     value: Callable[[np.ndarray], int],
 ) -> tuple[np.ndarray, int, int, dict]:
-    """Solve a part as: its LP relaxation (column generation); a MIP on the core of small
-    reduced cost for a strong answer; then a MIP on every arc that reduced-cost fixing cannot
-    rule out (an arc costing more than the gap between the LP and that answer is in no
+    """Solve a part as: its LP relaxation (column generation, then rounds of sibling cuts);
+    a MIP on the core of every arc in an answer scoring more than a target just below the LP's
+    bound, which proves the optimum when it reaches the target (on the municipality rounds,
+    most often), else gives a strong answer; then a MIP on every arc that reduced-cost fixing
+    cannot rule out (an arc costing more than the gap between the LP and that answer is in no
     better one), which proves the optimum, or, when the deadline comes first, improves the
-    answer and the bound as far as it got. `bound` is what is known before the LP (the flow's
-    score with every possible sibling pair). Returns (chosen, value, proven bound, notes)."""
+    answer and the bound as far as it got. A part whose LP is too far above its answer for
+    the target's core (national parts) gets a core of each child's cheapest arcs, for an
+    answer only. `bound` is what is known before the LP (the flow's score with every
+    possible sibling pair). Returns (chosen, value, proven bound, notes)."""
     best_value = value(best)
     m = len(part.left)
     mip = PlacementMip(_instance(part, np.arange(m), placed, points))
-    lp = mip.lp(deadline - time.monotonic(), best)
+    lp = mip.lp(deadline - time.monotonic(), best, cuts=True)
     if lp is None:  # out of time: the flows' answer and the simple bound
         return best, best_value, bound, {}
     # the LP's value is exact to ~1e-7 relative: a margin of 0.01 keeps bound and fixing safe
@@ -241,16 +249,32 @@ def _solve_whole(
             break
         guided = cand
     improve(guided)  # the last "join" flow's answer too
-    cheap = rc <= _CORE_POINTS
-    least = _best_per_child(part.left, np.where(cheap, -np.rint(rc * 1024), -(2**40)), _CORE_ARCS)
-    core = mip.arc_mask((cheap & (least > 0)) | (lp.x[:m] > 1e-9) | (best > 0))
     left = deadline - time.monotonic()
-    if bound > best_value and left > _MIN_MODEL_SECONDS_PER_ARC * core[:m].sum():
-        # Half the time, or all of it when the proof's model (sized from the answer so far)
-        # could not be started after it anyway (national parts of 160,000 arcs and more).
-        later = _proof_seconds(int((rc <= _slack(lp.value, best_value)).sum()))
-        seconds = left / 2 if later < left / 2 else left
-        improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
+    target = bound - _TARGET_POINTS
+    within = rc <= _slack(lp.value, target)  # in some answer scoring more than `target`
+    if bound > best_value and target > best_value and left / 2 > _proof_seconds(within.sum()):
+        # Every arc of an answer scoring more than `target`: its MIP, solved to the end,
+        # proves the optimum when it reaches the target (no answer outside scores more).
+        core = mip.arc_mask(within | (best > 0))
+        core[m:] &= (lp.rc[m:] <= _slack(lp.value, target)) | (mip.columns(best)[m:] > 0)
+        sol = mip.solve(best, _highs_limit(left, core[:m].sum()), core, heuristics=False)
+        improve(sol.chosen)
+        notes["core_arcs"] = int(core[:m].sum())
+        if sol.proven:
+            bound = min(bound, max(best_value, target))
+    elif bound > best_value:
+        # The LP is far above the answer (national parts): a MIP on a core of the cheapest
+        # arcs, for an answer only. Half the time, or all of it when the proof's model (sized
+        # from the answer so far) could not be started after it anyway.
+        cheap = rc <= _CORE_POINTS
+        least = _best_per_child(
+            part.left, np.where(cheap, -np.rint(rc * 1024), -(2**40)), _CORE_ARCS
+        )
+        core = mip.arc_mask((cheap & (least > 0)) | (lp.x[:m] > 1e-9) | (best > 0))
+        if left > _MIN_MODEL_SECONDS_PER_ARC * core[:m].sum():
+            later = _proof_seconds(int((rc <= _slack(lp.value, best_value)).sum()))
+            seconds = left / 2 if later < left / 2 else left
+            improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
     slack = _slack(lp.value, best_value)
     keep = mip.arc_mask((rc <= slack) | (best > 0))
     keep[m:] &= (lp.rc[m:] <= slack) | (mip.columns(best)[m:] > 0)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .placement_model import PlacementInstance, PlacementSolution
+from .sibling_cuts import Cuts, Separator
 from .siblings import sibling_pairs
 
 _CORE = "scipy.optimize._highspy._core"
@@ -101,6 +102,11 @@ def _only_activity(codes: np.ndarray, arc_code: np.ndarray, right: np.ndarray) -
     found = (keys[pos] == codes) & (counts[pos] == 1)
     return np.where(found, right[first[pos]], -1 - np.arange(len(codes)))
 
+
+# Rounds of sibling cuts (`sibling_cuts.py`) in the LP: the first lowers the bound the most,
+# the rest stop as soon as one gains less than `_CUT_GAIN` points.
+_CUT_ROUNDS = 6
+_CUT_GAIN = 0.01
 
 # Column generation starts from each child's best arcs by score: three of ~15 hold nearly
 # all of the LP's optimum (the rest comes in within four rounds on every round measured).
@@ -228,6 +234,20 @@ class PlacementMip:
         # HiGHS minimises: most placed (folded when a budget leaves the count open), best score
         self.cost = -np.r_[per.astype(float), np.full(n_pairs, float(points))]
         self.integrality = np.r_[np.ones(m), np.zeros(n_pairs)]
+        self.cuts = 0  # rows added by `add_cuts`, after the model's own
+
+    def add_cuts(self, cuts: Cuts) -> None:
+        """Add valid inequalities (`sibling_cuts.Cuts`) as rows of every later solve."""
+        vals, rows, cols = self.entries
+        self.entries = (
+            np.r_[vals, cuts.vals],
+            np.r_[rows, cuts.row + self.shape[0]],
+            np.r_[cols, cuts.cols],
+        )
+        self.row_lo = np.r_[self.row_lo, np.full(len(cuts), -np.inf)]
+        self.row_hi = np.r_[self.row_hi, cuts.rhs]
+        self.shape = (self.shape[0] + len(cuts), self.shape[1])
+        self.cuts += len(cuts)
 
     # -- columns ---------------------------------------------------------------------------
     def columns(self, chosen: np.ndarray) -> np.ndarray:
@@ -284,14 +304,17 @@ class PlacementMip:
         h.passModel(lp)
         return h
 
-    def lp(self, seconds: float, start: np.ndarray | None = None) -> LpSolution | None:
+    def lp(
+        self, seconds: float, start: np.ndarray | None = None, cuts: bool = False
+    ) -> LpSolution | None:
         """Solve the LP relaxation; None when it did not finish (or no binding is at hand).
 
         By column generation: first on each child's best few arcs (and the arcs of `start`),
         then, warm-started, with every arc whose reduced cost says it would improve the LP,
         until none would. The answer is the whole LP's optimum (its duals price every
         column): 8 s instead of 38 s on a national part of 302,000 arcs, 0.5 s instead of
-        0.8 s on the municipality round.
+        0.8 s on the municipality round. With `cuts`, rounds of sibling cuts follow (each
+        kept in the model for later solves), so the answer is the LP's with those cuts.
         """
         core = highs_binding()
         if core is None:
@@ -303,6 +326,11 @@ class PlacementMip:
         if start is not None:
             upper[:m] = np.maximum(upper[:m], start > 0)
         h = self._highs(core, False, upper, seconds, 0.0)
+        separator = None
+        if cuts and len(self.pairs):
+            inst = self.inst
+            separator = Separator(inst.left, inst.right, inst.cap, inst.sib_key, self.pairs)
+        rounds, last = 0, math.inf
         while True:
             # HiGHS' time limit counts the object's whole run time, earlier rounds included
             h.setOptionValue("time_limit", h.getRunTime() + max(end - time.monotonic(), 0.05))
@@ -323,13 +351,35 @@ class PlacementMip:
             rc = np.asarray(sol.col_dual)  # of the minimisation: the loss per unit, scored
             add = np.flatnonzero((upper[:m] == 0) & (rc[:m] < -1e-7))
             if len(add) == 0:
-                return LpSolution(
-                    -float(h.getInfo().objective_function_value), np.asarray(sol.col_value), rc
-                )
+                value = -float(h.getInfo().objective_function_value)
+                x = np.asarray(sol.col_value)
+                found = None
+                if separator is not None and rounds < _CUT_ROUNDS and last - value >= _CUT_GAIN:
+                    found = separator.separate(x[:m], x[m:])
+                if not found:
+                    return LpSolution(value, x, rc)
+                self._add_rows(core, h, found)
+                rounds, last = rounds + 1, value
+                continue
             upper[add] = 1.0
             h.changeColsBounds(
                 len(add), add.astype(np.int32), np.zeros(len(add)), np.ones(len(add))
             )
+
+    def _add_rows(self, core: Any, h: Any, cuts: Cuts) -> None:
+        """Add cuts to the model and to a HiGHS object holding it."""
+        order = np.argsort(cuts.row, kind="stable")
+        starts = np.searchsorted(cuts.row[order], np.arange(len(cuts)))
+        h.addRows(
+            len(cuts),
+            np.full(len(cuts), -core.kHighsInf),
+            cuts.rhs.astype(float),
+            len(order),
+            starts.astype(np.int32),
+            cuts.cols[order].astype(np.int32),
+            cuts.vals[order].astype(float),
+        )
+        self.add_cuts(cuts)
 
     def relaxation(self, seconds: float) -> float | None:
         """Return the LP relaxation's optimum (an upper bound on any answer), None if unsolved."""
@@ -359,6 +409,7 @@ class PlacementMip:
         seconds: float,
         columns: np.ndarray | None = None,
         gap: float = 0.0,
+        heuristics: bool = True,
     ) -> PlacementSolution:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
@@ -369,6 +420,9 @@ class PlacementMip:
         if core is None:
             return self._solve_milp(hint, seconds, upper, gap)
         h = self._highs(core, True, upper, seconds, gap)
+        if not heuristics:
+            # HiGHS' sub-MIP on the root's cheap arcs repeats what the caller's core is
+            h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
         start = self.columns(hint)
         if (start <= upper).all():
             sol = core.HighsSolution()

@@ -1,0 +1,157 @@
+"""Cuts that tighten the placement LP where siblings compete with other children for places.
+
+The LP relaxation lets two siblings sit half in one club and half in another, earning their
+pair's points in full, while each club has only one place left beside the children that fill
+it. For a family `F` in a club (or one pair of it), let `U` be some of the club's activities
+its children can join, `K` their places, and `S` any `K - r` other children (r >= 1): if
+every child of `S` is in `U` and no child of `F` is in the club's other activities, at most
+`r` children of `F` are in the club, so at most C(r, 2) of its pairs are together. Each child
+of `S` elsewhere (t of them) frees a place, each child of `F` in the club outside `U` (a of
+them) adds one, and
+
+    sum of F's `together` in the club  <=  C(r, 2) + (C(|F|, 2) - C(r, 2)) * (t + a)
+
+holds for every integer answer (if t + a > 0 the right side is at least every pair), with
+t = sum over S of (1 - x_cU) and a = the arcs of F's children to the club outside U, so it
+is valid for the MIP too. Over seven municipality rounds these cuts bring the LP from 6-18
+points above the optimum to 0-6 points (seed 0: from 106,396.2 to 106,382.3 against 106,380),
+which halves the proof's model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb
+
+import numpy as np
+
+# A cut is added only when the LP's point breaks it by more than this (in pairs).
+_MIN_VIOLATION = 1e-4
+
+
+@dataclass(frozen=True)
+class Cuts:
+    """Rows `sum(vals[i] * column[cols[i]]) <= rhs[row[i]]`, rows numbered from 0."""
+
+    row: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    rhs: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rhs)
+
+
+class Separator:
+    """Finds the cuts a point of the LP breaks, for one placement model.
+
+    `pairs` holds (family-in-club key, child, child) per `together` column, which come after
+    the `m` arc columns; `sib_key` gives each arc's family-in-club key (-1: none).
+    """
+
+    def __init__(
+        self,
+        left: np.ndarray,
+        right: np.ndarray,
+        cap: np.ndarray,
+        sib_key: np.ndarray,
+        pairs: np.ndarray,
+    ) -> None:
+        self.left, self.right, self.cap = left, right, cap
+        self.m = len(left)
+        self.pairs = pairs
+        self._by_act = np.argsort(right, kind="stable")
+        self._act_start = np.searchsorted(right[self._by_act], np.arange(len(cap) + 1))
+        sel = np.flatnonzero(sib_key >= 0)
+        order = np.argsort(sib_key[sel], kind="stable")
+        self._key_arcs = sel[order]
+        self._key_sorted = sib_key[sel][order]
+        porder = np.argsort(pairs[:, 0], kind="stable") if len(pairs) else np.zeros(0, int)
+        self._pair_order = porder
+        self._pair_keys = pairs[porder, 0] if len(pairs) else np.zeros(0, np.int64)
+
+    def _arcs_into(self, acts: np.ndarray) -> np.ndarray:
+        """Every arc into the activities `acts`."""
+        lo, hi = self._act_start[acts], self._act_start[acts + 1]
+        return np.concatenate([self._by_act[a:b] for a, b in zip(lo, hi, strict=True)])
+
+    def separate(self, x: np.ndarray, z: np.ndarray) -> Cuts:
+        """Return the cuts that the point (x over arcs, z over pairs) breaks: per family in a
+        club with a fractional arc and a pair together, the most broken cut of the whole
+        family and, for families of three or more, of each of its pairs, with `U` all the
+        club's activities they can join and, when there are several, each one alone."""
+        rows: list[tuple[np.ndarray, np.ndarray, float]] = []
+        frac = (x > 1e-6) & (x < 1 - 1e-6)
+        lit = np.unique(self.pairs[z > 1e-6, 0]) if len(self.pairs) else np.zeros(0, np.int64)
+        keys = np.intersect1d(lit, np.unique(self._key_sorted[frac[self._key_arcs]]))
+        for key in keys:
+            lo, hi = np.searchsorted(self._pair_keys, [key, key + 1])
+            group = self._pair_order[lo:hi]
+            lo, hi = np.searchsorted(self._key_sorted, [key, key + 1])
+            arcs = self._key_arcs[lo:hi]
+            candidates = [group]
+            if len(group) > 1:
+                candidates += [group[i : i + 1] for i in range(len(group))]
+            for pairs in candidates:
+                kids = np.unique(self.pairs[pairs, 1:])
+                own = arcs[np.isin(self.left[arcs], kids)]
+                acts = np.unique(self.right[own])
+                # the club's activities together, and each one the family sits in alone
+                crowds = [acts] + [acts[i : i + 1] for i in range(len(acts)) if len(acts) > 1]
+                for crowd in crowds:
+                    cut = self._most_broken(pairs, kids, crowd, own, x, z)
+                    if cut is not None:
+                        rows.append(cut)
+        if not rows:
+            empty = np.zeros(0, np.int64)
+            return Cuts(empty, empty, np.zeros(0), np.zeros(0))
+        sizes = [len(c[0]) for c in rows]
+        return Cuts(
+            np.repeat(np.arange(len(rows)), sizes),
+            np.concatenate([c[0] for c in rows]),
+            np.concatenate([c[1] for c in rows]),
+            np.array([c[2] for c in rows]),
+        )
+
+    def _most_broken(
+        self,
+        pairs: np.ndarray,
+        kids: np.ndarray,
+        acts: np.ndarray,
+        own: np.ndarray,
+        x: np.ndarray,
+        z: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The most broken cut for the pairs `pairs` of siblings `kids`, whose arcs into
+        their club are `own`, with `U` = `acts`, as (columns, coefficients, right-hand side),
+        or None. `S` is the fullest `K - r` other children, for the most broken r."""
+        places = int(self.cap[acts].sum())
+        away = own[~np.isin(self.right[own], acts)]
+        outside = float(x[away].sum())
+        into = self._arcs_into(acts)
+        into = into[~np.isin(self.left[into], kids)]
+        children, inverse = np.unique(self.left[into], return_inverse=True)
+        share = np.bincount(inverse, weights=x[into], minlength=len(children))
+        order = np.lexsort((children, -share))  # fullest first, ties by child
+        free = np.r_[0.0, np.cumsum(1.0 - share[order])]  # places left if the first k leave
+        together = float(z[pairs].sum())
+        n = len(kids)
+        best = None
+        for r in range(1, n):
+            size = places - r  # 0: the places alone keep r of the family at most
+            if size < 0 or size > len(children):
+                continue
+            weight = comb(n, 2) - comb(r, 2)
+            broken = together - comb(r, 2) - weight * (free[size] + outside)
+            if broken > _MIN_VIOLATION and (best is None or broken > best[0]):
+                best = (broken, r, size, weight)
+        if best is None:
+            return None
+        _, r, size, weight = best
+        members = children[order[:size]]
+        mine = into[np.isin(self.left[into], members)]
+        cols = np.r_[self.m + pairs, mine, away]
+        vals = np.r_[
+            np.ones(len(pairs)), np.full(len(mine), float(weight)), np.full(len(away), -weight)
+        ]
+        return cols, vals, float(comb(r, 2) + weight * size)

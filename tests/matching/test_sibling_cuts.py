@@ -1,0 +1,136 @@
+"""Sibling cuts (`sibling_cuts.py`): every cut holds for every answer, and they close the LP's
+gap where siblings split half and half around full activities."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from matcher.matching.flow import max_weight_matching
+from matcher.matching.placement import _instance, fold_weight, sibling_bonus
+from matcher.matching.placement_mip import PlacementMip
+from matcher.matching.placement_model import PlacementInstance
+from matcher.matching.sibling_cuts import Separator
+
+from .test_placement_mip import _parts
+
+
+def _inst(left, right, cap, score, sib_key, placed=None, points=20) -> PlacementInstance:
+    n = len(left)
+    return PlacementInstance(
+        left=np.array(left),
+        right=np.array(right),
+        cap=np.array(cap),
+        score=np.array(score),
+        sib_key=np.array(sib_key),
+        fee=np.zeros(n, np.int64),
+        budget=None,
+        placed=placed,
+        weight_per_child=0 if placed is not None else 1000,
+        sibling_points=points,
+    )
+
+
+def _random_instance(rng: np.random.Generator) -> PlacementInstance:
+    """Up to 6 children in families of 1-4, 2-3 clubs of 1-2 activities with 1-3 places."""
+    n = int(rng.integers(3, 7))
+    family = np.sort(rng.integers(0, max(2, n // 2), n))
+    clubs = int(rng.integers(2, 4))
+    club_of = np.repeat(np.arange(clubs), rng.integers(1, 3, clubs))
+    cap = rng.integers(1, 4, len(club_of))
+    left, right = [], []
+    for c in range(n):
+        for a in rng.choice(
+            len(club_of), min(len(club_of), int(rng.integers(1, 4))), replace=False
+        ):
+            left.append(c)
+            right.append(int(a))
+    left_a, right_a = np.array(left), np.array(right)
+    order = np.lexsort((right_a, left_a))
+    left_a, right_a = left_a[order], right_a[order]
+    # a (family, club) key on an arc when another child of the family has an arc in the club
+    fam_club = family[left_a] * clubs + club_of[right_a]
+    kids = {k: set(left_a[fam_club == k]) for k in np.unique(fam_club)}
+    sib_key = np.array([k if len(kids[k]) > 1 else -1 for k in fam_club])
+    score = rng.integers(60, 130, len(left_a))
+    return _inst(left_a, right_a, cap, score, sib_key)
+
+
+def _answers(inst: PlacementInstance):
+    """Every integer answer: each child one of its arcs or none, within the places."""
+    n = int(inst.left.max()) + 1
+    options = [[-1, *np.flatnonzero(inst.left == c).tolist()] for c in range(n)]
+    for choice in itertools.product(*options):
+        x = np.zeros(len(inst.left), np.int64)
+        x[[a for a in choice if a >= 0]] = 1
+        if (np.bincount(inst.right[x > 0], minlength=len(inst.cap)) <= inst.cap).all():
+            yield x
+
+
+def test_every_cut_holds_for_every_answer():
+    rng = np.random.default_rng(7)
+    found = 0
+    for _ in range(60):
+        inst = _random_instance(rng)
+        mip = PlacementMip(inst)
+        if not len(mip.pairs):
+            continue
+        sep = Separator(inst.left, inst.right, inst.cap, inst.sib_key, mip.pairs)
+        rows, cols, vals, rhs = [], [], [], []
+        for _ in range(25):  # points of every kind: each cut is checked, broken or not
+            x = rng.random(mip.n_arcs) * (rng.random(mip.n_arcs) < 0.7)
+            z = rng.random(len(mip.pairs))
+            cuts = sep.separate(x, z)
+            rows.append(cuts.row + len(rhs) if len(rhs) else cuts.row)
+            cols.append(cuts.cols)
+            vals.append(cuts.vals)
+            rhs.extend(cuts.rhs.tolist())
+        if not rhs:
+            continue
+        found += len(rhs)
+        row, col, val = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        for answer in _answers(inst):
+            full = mip.columns(answer)  # `together` = 1 exactly when both are in the club
+            lhs = np.bincount(row, weights=val * full[col], minlength=len(rhs))
+            assert (lhs <= np.array(rhs) + 1e-9).all()
+    assert found > 100  # the check is not empty
+
+
+def test_siblings_split_around_full_activities_lose_the_points_the_lp_gave_them():
+    # Siblings 0 and 1 may join activity 0 (club key 0) or activity 1 (club key 1), each with
+    # two places; child 2 can only join activity 0 and child 3 only activity 1. All four are
+    # placed, so the siblings must split: no pair points. Without cuts the LP seats each
+    # sibling half in each club and earns the pair's 20 points.
+    inst = _inst(
+        [0, 0, 1, 1, 2, 3], [0, 1, 0, 1, 0, 1], [2, 2], [100] * 6, [0, 1, 0, 1, -1, -1], placed=4
+    )
+    plain = PlacementMip(inst).lp(10.0)
+    mip = PlacementMip(inst)
+    cut = mip.lp(10.0, cuts=True)
+    exact = mip.solve(np.array([1, 0, 0, 1, 1, 0]), 10.0)
+    assert plain is not None and cut is not None
+    assert plain.value == pytest.approx(420.0)
+    assert exact.proven and exact.objective == 400
+    assert cut.value == pytest.approx(400.0) and mip.cuts > 0
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_the_cut_lp_still_bounds_every_answer_with_its_reduced_costs(seed):
+    parts, points = _parts(seed)
+    part = max(parts, key=lambda p: len(p.left))
+    x0 = max_weight_matching(
+        part.n_left, part.cap, part.left, part.right, fold_weight(part, points) + part.score
+    )
+    plain = PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
+    before, lp = plain.lp(60.0, x0), mip.lp(60.0, x0, cuts=True)
+    assert before is not None and lp is not None
+    exact = mip.solve(x0, 60.0)
+    assert exact.proven and exact.objective <= lp.value + 1e-6 <= before.value + 2e-6
+    for chosen in (x0, exact.chosen):
+        cols = mip.columns(chosen)
+        pays = np.where(lp.rc > 0, lp.rc * cols, -lp.rc * (mip.col_upper - cols))
+        value = int((part.score * chosen).sum()) + sibling_bonus(part, chosen, points)
+        assert value <= lp.value - pays[: mip.shape[1]].sum() + 1e-6
