@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import time
@@ -188,3 +189,35 @@ print("ok")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "ok"
+
+
+# rounds whose target's core runs: it proves 43 (900) alone; the others need the proof after.
+# A target at the LP's bound (0 points below) makes a core too small to hold the optimum.
+@pytest.mark.parametrize("points_below", [2, 0])
+@pytest.mark.parametrize(("n", "seed"), [(900, 43), (900, 49), (900, 52), (1500, 44)])
+def test_the_targets_core_alone_gives_a_true_bound_when_no_proof_follows(
+    n, seed, points_below, monkeypatch
+):
+    # The target's core is solved to the end; the proof's MIP after it is never started
+    # (as on a national part too large for it): the bound is then max(answer, target), which
+    # must still hold against the part's true optimum.
+    import matcher.matching.placement as placement
+
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert exact.proven and exact.notes["core_arcs"] > 0
+    calls = []
+
+    def only_the_core(arcs: int) -> float:
+        calls.append(arcs)
+        return 0.0 if len(calls) == 1 else 1e9
+
+    monkeypatch.setattr(placement, "_proof_seconds", only_the_core)
+    monkeypatch.setattr(placement, "_TARGET_POINTS", points_below)
+    alone = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert alone.notes["core_arcs"] > 0 and "mip_bound" not in alone.notes
+    assert alone.chosen.sum() == exact.chosen.sum()
+    assert alone.score <= exact.score <= alone.bound
+    assert alone.bound <= math.floor(alone.notes["lp_bound"] + 0.01)
+    assert alone.proven == (alone.score == alone.bound)
