@@ -14,23 +14,7 @@ from matcher.matching.placement_mip import PlacementMip
 from matcher.matching.placement_model import PlacementInstance
 from matcher.matching.sibling_cuts import Separator
 
-from .test_placement_mip import _parts
-
-
-def _inst(left, right, cap, score, sib_key, placed=None, points=20) -> PlacementInstance:
-    n = len(left)
-    return PlacementInstance(
-        left=np.array(left),
-        right=np.array(right),
-        cap=np.array(cap),
-        score=np.array(score),
-        sib_key=np.array(sib_key),
-        fee=np.zeros(n, np.int64),
-        budget=None,
-        placed=placed,
-        weight_per_child=0 if placed is not None else 1000,
-        sibling_points=points,
-    )
+from .test_placement_mip import _inst, _parts
 
 
 def _random_instance(rng: np.random.Generator) -> PlacementInstance:
