@@ -161,10 +161,10 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
 # 12.2 s with five; on the national round's parts 5% faster than three.
 _CORE_POINTS = 4.0
 _CORE_ARCS = 4
-# With sibling cuts the LP is 0-6 points above the optimum on most municipality rounds: the
-# first MIP holds every arc of an answer more than two points below the LP's bound, and its
-# optimum is proven when it gets there (10 of 15 rounds, seeds 0-14; 1, 3 and 5 points were
-# slower over those rounds).
+# With sibling cuts the LP is 0-6 points above the optimum on 13 of 15 municipality rounds
+# (seeds 0-14): the first MIP holds every arc of an answer scoring more than two points below
+# the LP's bound, and proves the optimum by itself when it gets there (9 of those 15 rounds;
+# one and three points below were slower over seeds 0-6).
 _TARGET_POINTS = 2
 # HiGHS' presolve and probing cannot be interrupted: no MIP is started with less time left
 # than this per arc of its model (~1-3 s on 31,000 arcs before the first bound, measured).

@@ -414,7 +414,8 @@ class PlacementMip:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
         is deterministic. The bound is the model's: with `columns`, it holds for answers that
-        use only those columns."""
+        use only those columns. `heuristics` False leaves out HiGHS' sub-MIP on the root's
+        cheap arcs, for a model that is itself such a core."""
         upper = self.col_upper if columns is None else np.where(columns, self.col_upper, 0.0)
         core = highs_binding()
         if core is None:
