@@ -252,9 +252,12 @@ def _solve_whole(
     left = deadline - time.monotonic()
     target = bound - _TARGET_POINTS
     within = rc <= _slack(lp.value, target)  # in some answer scoring more than `target`
-    if bound > best_value and target > best_value and left / 2 > _proof_seconds(within.sum()):
+    # (an answer within two points of the LP's bound goes straight to the proof: its model
+    # is small already)
+    if target > best_value and left / 2 > _proof_seconds(within.sum()):
         # Every arc of an answer scoring more than `target`: its MIP, solved to the end,
-        # proves the optimum when it reaches the target (no answer outside scores more).
+        # proves the optimum when it reaches the target (no answer outside scores more). It
+        # starts when it could end in half the time left, and may use all of it.
         core = mip.arc_mask(within | (best > 0))
         core[m:] &= (lp.rc[m:] <= _slack(lp.value, target)) | (mip.columns(best)[m:] > 0)
         sol = mip.solve(best, _highs_limit(left, core[:m].sum()), core, heuristics=False)
@@ -262,7 +265,7 @@ def _solve_whole(
         notes["core_arcs"] = int(core[:m].sum())
         if sol.proven:
             bound = min(bound, max(best_value, target))
-    elif bound > best_value:
+    elif target > best_value:
         # The LP is far above the answer (national parts): a MIP on a core of the cheapest
         # arcs, for an answer only. Half the time, or all of it when the proof's model (sized
         # from the answer so far) could not be started after it anyway.

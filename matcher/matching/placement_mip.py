@@ -330,7 +330,8 @@ class PlacementMip:
         if cuts and len(self.pairs):
             inst = self.inst
             separator = Separator(inst.left, inst.right, inst.cap, inst.sib_key, self.pairs)
-        rounds, last = 0, math.inf
+        rounds, last, started = 0, math.inf, time.monotonic()
+        settled: LpSolution | None = None  # the last LP solved over every column
         while True:
             # HiGHS' time limit counts the object's whole run time, earlier rounds included
             h.setOptionValue("time_limit", h.getRunTime() + max(end - time.monotonic(), 0.05))
@@ -346,18 +347,28 @@ class PlacementMip:
                 )
                 continue
             if status != core.HighsModelStatus.kOptimal:
-                return None
+                # out of time (or trouble) after a round of cuts: the LP before it still holds
+                # (its duals, with 0 on the new rows, price every column of the model with them)
+                return settled
             sol = h.getSolution()
             rc = np.asarray(sol.col_dual)  # of the minimisation: the loss per unit, scored
             add = np.flatnonzero((upper[:m] == 0) & (rc[:m] < -1e-7))
             if len(add) == 0:
                 value = -float(h.getInfo().objective_function_value)
                 x = np.asarray(sol.col_value)
+                settled = LpSolution(value, x, rc)
                 found = None
-                if separator is not None and rounds < _CUT_ROUNDS and last - value >= _CUT_GAIN:
+                now = time.monotonic()
+                # a round of cuts only while the gain lasts and in the first half of the time
+                if (
+                    separator is not None
+                    and rounds < _CUT_ROUNDS
+                    and last - value >= _CUT_GAIN
+                    and end - now > now - started
+                ):
                     found = separator.separate(x[:m], x[m:])
                 if not found:
-                    return LpSolution(value, x, rc)
+                    return settled
                 self._add_rows(core, h, found)
                 rounds, last = rounds + 1, value
                 continue

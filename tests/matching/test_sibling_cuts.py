@@ -118,3 +118,40 @@ def test_the_cut_lp_still_bounds_every_answer_with_its_reduced_costs(seed):
         pays = np.where(lp.rc > 0, lp.rc * cols, -lp.rc * (mip.col_upper - cols))
         value = int((part.score * chosen).sum()) + sibling_bonus(part, chosen, points)
         assert value <= lp.value - pays[: mip.shape[1]].sum() + 1e-6
+
+
+def test_an_lp_that_cannot_be_solved_after_a_round_of_cuts_gives_the_one_before(monkeypatch):
+    # A round of cuts whose LP cannot be solved (here: a row no answer meets, standing for a
+    # deadline reached in the middle) leaves the LP solved before it, which still holds.
+    import matcher.matching.placement_mip as placement_mip
+    from matcher.matching.sibling_cuts import Cuts
+
+    inst = _inst(
+        [0, 0, 1, 1, 2, 3], [0, 1, 0, 1, 0, 1], [2, 2], [100] * 6, [0, 1, 0, 1, -1, -1], placed=4
+    )
+    plain = PlacementMip(inst).lp(10.0)
+
+    def impossible(self, x, z):
+        n = len(self.left)
+        return Cuts(np.zeros(n, np.int64), np.arange(n), np.ones(n), np.array([-1.0]))
+
+    monkeypatch.setattr(placement_mip.Separator, "separate", impossible)
+    mip = PlacementMip(inst)
+    after = mip.lp(10.0, cuts=True)
+    assert plain is not None and after is not None and mip.cuts == 1
+    assert after.value == pytest.approx(plain.value)
+
+
+def test_large_families_get_cuts_of_the_whole_family_only():
+    # eight siblings who can all join one activity with one place, and one other child: a
+    # point with every pair a fifth together breaks the cuts of single pairs too
+    n = 8
+    inst = _inst(list(range(n + 1)), [0] * (n + 1), [1], [100] * (n + 1), [0] * n + [-1])
+    mip = PlacementMip(inst)
+    sep = Separator(inst.left, inst.right, inst.cap, inst.sib_key, mip.pairs)
+    x = np.full(n + 1, 1 / (n + 1)) + 1e-3 * np.arange(n + 1)  # fractional, all in
+    cuts = sep.separate(x, np.full(len(mip.pairs), 0.2))
+    assert len(cuts) >= 1
+    for row in range(len(cuts)):
+        cols = cuts.cols[cuts.row == row]
+        assert (cols >= mip.n_arcs).sum() == n * (n - 1) // 2  # every pair, never one alone
