@@ -421,12 +421,14 @@ class PlacementMip:
         columns: np.ndarray | None = None,
         gap: float = 0.0,
         heuristics: bool = True,
+        max_nodes: int | None = None,
     ) -> PlacementSolution:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
         is deterministic. The bound is the model's: with `columns`, it holds for answers that
         use only those columns. `heuristics` False leaves out HiGHS' sub-MIP on the root's
-        cheap arcs, for a model that is itself such a core."""
+        cheap arcs, for a model that is itself such a core; `max_nodes` stops the search
+        after that many branch-and-bound nodes (a limit that does not depend on the clock)."""
         upper = self.col_upper if columns is None else np.where(columns, self.col_upper, 0.0)
         core = highs_binding()
         if core is None:
@@ -435,6 +437,8 @@ class PlacementMip:
         if not heuristics:
             # HiGHS' sub-MIP on the root's cheap arcs repeats what the caller's core is
             h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+        if max_nodes is not None:
+            h.setOptionValue("mip_max_nodes", int(max_nodes))
         start = self.columns(hint)
         if (start <= upper).all():
             sol = core.HighsSolution()

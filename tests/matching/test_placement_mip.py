@@ -221,3 +221,20 @@ def test_the_targets_core_alone_gives_a_true_bound_when_no_proof_follows(
     assert alone.score <= exact.score <= alone.bound
     assert alone.bound <= math.floor(alone.notes["lp_bound"] + 0.01)
     assert alone.proven == (alone.score == alone.bound)
+
+
+@pytest.mark.parametrize(("n", "seed"), [(900, 49), (1500, 44)])
+def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, monkeypatch):
+    # With every LP counted as far (as on a round of very high sibling points, 2.7% above
+    # the flows' answer), the part goes through the answer-only core and the proof: the same
+    # proven optimum, and no target's core.
+    import matcher.matching.placement as placement
+
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    monkeypatch.setattr(placement, "_NEAR", 0.0)
+    far = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert exact.proven and far.proven
+    assert "core_arcs" in exact.notes and "core_arcs" not in far.notes
+    assert far.score == exact.score and far.chosen.sum() == exact.chosen.sum()
