@@ -16,7 +16,7 @@ import numpy as np
 
 from . import placement_mip
 from .flow import max_weight_matching
-from .placement_mip import PlacementMip, _best_per_child
+from .placement_mip import LpSolution, PlacementMip, _best_per_child
 from .placement_model import PlacementInstance, PlacementSolution
 from .siblings import SCALE, relax, sibling_pairs
 
@@ -202,6 +202,17 @@ def _slack(lp_value: float, best_value: int) -> float:
     return lp_value + 0.01 - best_value - 1
 
 
+def _fixed_model(mip: PlacementMip, lp: LpSolution, value: int, best: np.ndarray) -> np.ndarray:
+    """The columns reduced-cost fixing keeps for answers scoring more than `value`: every arc
+    and pair whose reduced cost is at most the LP's gap to it, and those of `best` (the
+    MIP's start)."""
+    m = mip.n_arcs
+    slack = _slack(lp.value, value)
+    keep = mip.arc_mask((lp.rc[:m] <= slack) | (best > 0))
+    keep[m:] &= (lp.rc[m:] <= slack) | (mip.columns(best)[m:] > 0)
+    return keep
+
+
 def _solve_whole(
     part: Part,
     points: int,
@@ -260,16 +271,15 @@ def _solve_whole(
     improve(guided)  # the last "join" flow's answer too
     left = deadline - time.monotonic()
     target = bound - _TARGET_POINTS
-    within = rc <= _slack(lp.value, target)  # in some answer scoring more than `target`
+    core = _fixed_model(mip, lp, target, best)  # the columns of answers scoring > target
+    near = lp.value - best_value <= _NEAR * abs(lp.value)  # else the target is out of reach
     # (an answer within two points of the LP's bound goes straight to the proof: its model
     # is small already)
-    near = lp.value - best_value <= _NEAR * abs(lp.value)  # else the target is out of reach
-    if target > best_value and near and left / 2 > _proof_seconds(within.sum()):
-        # Every arc of an answer scoring more than `target`: its MIP, solved to the end,
-        # proves the optimum when it reaches the target (no answer outside scores more). It
-        # starts when it could end in half the time left, and may use all of it.
-        core = mip.arc_mask(within | (best > 0))
-        core[m:] &= (lp.rc[m:] <= _slack(lp.value, target)) | (mip.columns(best)[m:] > 0)
+    within = int((rc <= _slack(lp.value, target)).sum())
+    if target > best_value and near and left / 2 > _proof_seconds(within):
+        # Its MIP, solved to the end, proves the optimum when it reaches the target (no
+        # answer outside scores more). It starts when it could end in half the time left,
+        # and may use all of it.
         sol = mip.solve(
             best, _highs_limit(left, core[:m].sum()), core, heuristics=False, max_nodes=_NODES
         )
@@ -290,9 +300,7 @@ def _solve_whole(
             later = _proof_seconds(int((rc <= _slack(lp.value, best_value)).sum()))
             seconds = left / 2 if later < left / 2 else left
             improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
-    slack = _slack(lp.value, best_value)
-    keep = mip.arc_mask((rc <= slack) | (best > 0))
-    keep[m:] &= (lp.rc[m:] <= slack) | (mip.columns(best)[m:] > 0)
+    keep = _fixed_model(mip, lp, best_value, best)
     notes["arcs_in_model"] = int(keep[:m].sum())
     left = deadline - time.monotonic()
     if bound > best_value and left > _proof_seconds(int(keep[:m].sum())):
