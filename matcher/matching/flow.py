@@ -7,12 +7,21 @@ from ortools.graph.python import min_cost_flow
 
 
 def max_weight_matching(
-    n_left: int, right_cap: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray
+    n_left: int,
+    right_cap: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    placed: int | None = None,
 ) -> np.ndarray:
-    """Return a 0/1 array over arcs: each left node at most once, right node r at most cap[r].
+    """Return a 0/1 array over arcs: each left node at most once, right node r at most cap[r]
+    (and exactly `placed` left nodes matched, when given: the caller makes sure they fit).
 
     A bypass arc per left node lets it stay unmatched; costs are the negated int64 weights,
     so the flow optimum is the integer optimum (the constraint matrix is totally unimodular).
+    An exact count routes the bypass arcs through one node and the right nodes through
+    another, the first holding `n_left - placed` units on its way to the sink and the second
+    `placed`: capacities of the same network, so the optimum stays integral.
     """
     if len(left) == 0:
         return np.zeros(0, np.int64)
@@ -25,6 +34,13 @@ def max_weight_matching(
     heads = np.concatenate([n_left + right, np.full(n_left, sink), np.full(n_right, sink)])
     caps = np.concatenate([np.ones(len(left) + n_left, np.int64), right_cap.astype(np.int64)])
     costs = np.concatenate([-weight, np.zeros(n_left + n_right, np.int64)])
+    if placed is not None:
+        bypass, matched, sink = sink, sink + 1, sink + 2
+        heads[len(left) : len(left) + n_left] = bypass
+        heads[len(left) + n_left :] = matched
+        tails, heads = np.r_[tails, bypass, matched], np.r_[heads, sink, sink]
+        caps = np.r_[caps, n_left - placed, placed]
+        costs = np.r_[costs, 0, 0]
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     supplies = np.zeros(sink + 1, np.int64)
     supplies[:n_left] = 1

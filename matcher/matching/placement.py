@@ -89,7 +89,7 @@ def fold_weight(part: Part, points: int) -> int:
     return int(1 + 2 * worst.sum() + points * pairs)
 
 
-def _together_now(part: Part, chosen: np.ndarray) -> np.ndarray:
+def together_now(part: Part, chosen: np.ndarray) -> np.ndarray:
     """Per arc, how many siblings of its child sit in its club under `chosen`."""
     out = np.zeros(len(part.left), np.int64)
     sel = (chosen > 0) & (part.sib_key >= 0)
@@ -120,7 +120,7 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
 
     best, best_value = x, value(x)
     for _ in range(3):  # a few rounds of "join the siblings where they are now"
-        w3 = 2 * w + 2 * points * _together_now(part, best)
+        w3 = 2 * w + 2 * points * together_now(part, best)
         cand = max_weight_matching(part.n_left, part.cap, part.left, part.right, w3)
         if cand.sum() != placed or value(cand) <= best_value:
             break
@@ -263,7 +263,7 @@ def _solve_whole(
         improve(guided)
         if deadline - time.monotonic() < 3 * one_flow:
             break
-        together = 4 * points * _together_now(part, guided)
+        together = 4 * points * together_now(part, guided)
         cand = max_weight_matching(part.n_left, part.cap, part.left, part.right, follow + together)
         if cand.sum() != placed or value(cand) <= value(guided):
             break

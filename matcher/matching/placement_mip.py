@@ -17,6 +17,7 @@ import importlib.util
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -123,24 +124,36 @@ def _best_per_child(left: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+_QUIET_LOCK = threading.Lock()
+_quiet_state: dict[str, int] = {"depth": 0, "saved": -1}
+
+
 @contextmanager
 def _quiet_stderr() -> Iterator[None]:
     """Silence HiGHS' C++ diagnostics (SciPy's build prints debug lines such as
-    "transformNewIntegerFeasibleSolution" to file descriptor 2) while it runs."""
+    "transformNewIntegerFeasibleSolution" to file descriptor 2) while it runs. Threads that
+    solve side by side share one redirection: the first in silences, the last out restores
+    (else one could restore another's /dev/null)."""
     try:
         fd = sys.stderr.fileno()
     except (AttributeError, OSError, ValueError):  # no real stderr (tests capture it)
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
+    with _QUIET_LOCK:
+        if _quiet_state["depth"] == 0:
+            sys.stderr.flush()
+            _quiet_state["saved"] = os.dup(fd)
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), fd)
+        _quiet_state["depth"] += 1
     try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
-            yield
+        yield
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
+        with _QUIET_LOCK:
+            _quiet_state["depth"] -= 1
+            if _quiet_state["depth"] == 0:
+                os.dup2(_quiet_state["saved"], fd)
+                os.close(_quiet_state["saved"])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .budget import within_budget
+from .budget import CountFirst, count_first, within_budget
 from .candidates import ChildArcs, build_child_arcs
 from .children import Outcome, place_children
 from .document import Round, read_round
@@ -76,14 +76,19 @@ class _Families:
 
 def _place(
     rnd: Round, deadline: float, time_limit: float, before_fork: Callable[[], object]
-) -> tuple[Outcome, ChildArcs]:
-    """Return the children's placements (before the budget) and their candidate arcs."""
+) -> tuple[Outcome | None, ChildArcs, CountFirst | None]:
+    """Return the children's placements (before the budget: None when the budget is sure to
+    bind), their candidate arcs, and the budget's first step (None without a budget)."""
     arcs = build_child_arcs(rnd)
     if rnd.params.budget is None:
-        return place_children(rnd, arcs, deadline, time_limit, before_fork), arcs
-    # With a budget the unconstrained optimum is only a start, and a binding budget replaces
-    # it: the flows alone first (no sibling MIP), the whole work only when their answer
-    # already fits the budget. The budget's own MIP then gets the time.
+        return place_children(rnd, arcs, deadline, time_limit, before_fork), arcs, None
+    # With a budget the most children that fit come first (flows alone): when even they
+    # exceed the budget at the least fees, the budget binds and the answer without it is
+    # not needed. Else the flows' answer (no sibling MIP), and the whole work only when it
+    # already fits the budget; a binding budget's own MIP then gets the time.
+    first = count_first(rnd, arcs, deadline)
+    if first.most.binds:
+        return None, arcs, first
     outcome = place_children(rnd, arcs, deadline, 0.0, before_fork)
     fees = np.rint(arcs.fee[arcs.act[outcome.chosen]] * 100).sum()
     if fees <= np.floor(rnd.params.budget * 100 + 1e-6):
@@ -91,7 +96,7 @@ def _place(
         outcome = place_children(
             rnd, arcs, time.monotonic() + 0.5 * left, 0.5 * time_limit, before_fork
         )
-    return outcome, arcs
+    return outcome, arcs, first
 
 
 def solve_round(
@@ -114,14 +119,15 @@ def solve_round(
     # mid-way through native code.
     families = _Families(rnd, beside=_beside(rnd))
     try:
-        outcome, arcs = _place(rnd, deadline, time_limit, families.wait)
+        outcome, arcs, first = _place(rnd, deadline, time_limit, families.wait)
     except BaseException:
         families.end()  # no thread outlives the call, whatever happened
         raise
     pair_arcs, paired = families.wait()
     budget_bound = False
-    if rnd.params.budget is not None:
-        outcome, budget_bound = within_budget(rnd, arcs, outcome, deadline)
+    if first is not None:
+        outcome, budget_bound = within_budget(rnd, arcs, outcome, first, deadline)
+    assert outcome is not None  # a budget that binds gives its own
     extra = {"parts": outcome.parts, "engines": outcome.engines, "hard_parts": outcome.details}
     return build_result(
         rnd,
