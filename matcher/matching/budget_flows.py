@@ -189,7 +189,7 @@ def better_at_count(
     hi = None
     if start is not None and start[1] > 0:
         # from the start price, steps of 1/8 that double until the budget is bracketed
-        a, b = start
+        a, b = flows.fit(*start, weight, fee)
         step = max(b // 8, 1)
         for _ in range(_WIDEN):
             p = point(a, b)
