@@ -60,9 +60,9 @@ def _priced_lps(
     """Return a bound on the score of any choice that places `count` within `budget`, or None
     when an LP did not end in time.
 
-    Each part's LP scores a place `score + mu - lam * fee`. A choice x
-    that places `count` within the budget scores (with its sibling points) its parts'
-    priced scores `- mu * count + lam * fees(x)`, so at most the sum of the parts' LP optima
+    Each part's LP scores a place `score + mu - lam * fee`. A choice x that places `count`
+    within the budget scores (with its sibling points) its parts' priced scores
+    `- mu * count + lam * fees(x)`, so at most the sum of the parts' LP optima
     `- mu * count + lam * budget` (weak duality; lam >= 0, the count exact). A hair of
     slack (a millionth of the terms' size) covers the LPs' tolerances.
     """

@@ -49,7 +49,6 @@ class MostPlaced:
     count: int
     per_part: list[int]
     proven: bool
-    price: tuple[int, int] = (1, 0)  # (a, b) of the last step: a / b øre a child
     binds: bool = True  # False: the most that can be placed fit the budget at least fees
 
 
@@ -135,7 +134,7 @@ def most_within(
                 per_part[i] += min(extra, more)
                 more -= min(extra, more)
             least = point(0, 1, per_part) if count > lo.total else lo
-            return MostPlaced(least.x, count, per_part, exact, (a, b))
+            return MostPlaced(least.x, count, per_part, exact)
         if mid.spent <= budget:
             lo = mid
         else:
@@ -163,7 +162,7 @@ def better_at_count(
     siblings add); `value` scores a choice exactly. Each step prices the flows by the chord
     between the best-weighted point within the budget and the best beyond it, until no flow
     rises above the chord or the two are `close` øre apart. A `start` price (an earlier
-    search's, for weights close to these) brackets the budget in two steps, not from afar.
+    search's, for weights close to these) brackets the budget in a few widening steps.
     """
     best_x, best_v = incumbent, value(incumbent)
 
