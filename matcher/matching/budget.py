@@ -25,6 +25,9 @@ _SEARCH_ARCS = 200_000  # the bisection's flows run on rounds up to this size
 # HiGHS' MIP with the budget row overran its time limit on larger cores: 16 s past it on a
 # 10,000-children round's 170,000 arcs, and 700 s past it with the count fixed (measured)
 _MIP_ARCS = 60_000
+# one flow over the whole round: 2.0-4.5 s for 758,501 arcs (measured; started on the
+# searches' last step it once ended 3 s past the deadline)
+_WHOLE_FLOW_SECONDS_PER_ARC = 6e-6
 _SEARCHES = 3  # searches at a count, each weighing siblings by the answer so far
 # the parts' priced LPs on two threads: 4.2-4.5 s for 758,501 arcs (measured), with a margin
 _LP_SECONDS_PER_ARC = 7e-6
@@ -220,7 +223,13 @@ def within_budget(
             break
         found, found_v = (x, v) if v > found_v else (found, found_v)
     at_count = _top_half(part, half, most.count)  # a bound when no flow gives a better one
-    if most.proven and price is not None and clock.in_time():
+    # the bound's flows cover the whole round at once, each in one thread: their time is
+    # judged from the arcs, not from the searches' last step (which may have been short)
+    if (
+        most.proven
+        and price is not None
+        and time.monotonic() + _WHOLE_FLOW_SECONDS_PER_ARC * len(fee) < deadline - 1
+    ):
         # Every choice within budget places most.count: weak duality at the last price, and
         # the count's marginal value there (from the same flow with one fewer placed; the
         # two flows side by side)
