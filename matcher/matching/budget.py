@@ -256,13 +256,12 @@ def within_budget(
             at_count = at_count if lp is None else min(at_count, lp)
     best_x, best_v, best_ub, best_rc = found, found_v, None, None
     lo, hi = 0, int((_K * base2 // np.maximum(fee, 1)).max()) + 1
-    step_seconds = 0.0  # how long the last price took: stop before one would overrun
+    bisect = _Clock(deadline - 1)  # stop before a price would overrun
     # The bisection below prices the count and the score together and gives the MIP its
     # reduced costs: on large rounds its flows would take the time of the proof's, for little
     for _ in range(40 if len(arcs.child) <= _SEARCH_ARCS else 0):
-        if hi - lo <= 1 or time.monotonic() + step_seconds > deadline - 1:
+        if hi - lo <= 1 or not bisect.in_time():
             break
-        step_started = time.monotonic()
         lam = (lo + hi) // 2
         w = _K * base2 - lam * fee
         x = max_weight_matching(part.n_left, caps, part.left, part.right, w)
@@ -277,7 +276,6 @@ def within_budget(
                 best_x, best_v = x, value(x)
         else:
             lo = lam
-        step_seconds = time.monotonic() - step_started
     placed = int(best_x.sum())
     proven = best_ub is not None and best_ub < 2 * _K * (best_v + 1)
     engine = "lagrangian-flow"

@@ -197,7 +197,7 @@ def better_at_count(
                 hi = p if hi is None or p.spent > hi.spent else hi
             elif p.spent < lo.spent:
                 lo = p
-            if hi is not None and lo.spent > budget and lo is not free or not in_time():
+            if (hi is not None and lo is not free) or not in_time():  # bracketed, or no time
                 break
             b = b - step if p.spent <= budget else b + step
             if b <= 0:
