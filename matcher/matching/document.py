@@ -13,6 +13,15 @@ FORMAT = "matcher-round/1"
 GENDERS = ("female", "male", "other")
 ACTIVITY_GENDERS = ("any", "female", "male")
 
+# Upper limits, far above any real round (the defaults are 10-100 points and 2 points a km),
+# that keep every score and every folded weight of the flows exact in 64-bit integers (see
+# `solve.check_scale` for the limit that depends on the round's size too).
+MAX_POINTS = 100_000
+MAX_PENALTY_PER_KM = 10_000.0
+MAX_ROUNDS_WAITED = 1_000
+MAX_CAPACITY = 1_000_000
+MAX_FEE = 1_000_000.0  # DKK a place
+
 
 @dataclass(frozen=True)
 class Params:
@@ -116,7 +125,7 @@ def _child(r: Record) -> Child:
         max_distance_km=r.number("max_distance_km"),
         available_days=r.days("available_days"),
         wishes=r.strings("wishes"),
-        rounds_waited=r.int("rounds_waited", 0),
+        rounds_waited=r.int("rounds_waited", 0, maximum=MAX_ROUNDS_WAITED),
         excluded_activities=frozenset(r.strings("excluded_activities")),
     )
 
@@ -136,8 +145,8 @@ def _activity(r: Record) -> Activity:
         days=r.days("days"),
         lat=lat,
         lon=lon,
-        capacity=r.int("capacity"),
-        fee=r.number("fee", 0.0),
+        capacity=r.int("capacity", maximum=MAX_CAPACITY),
+        fee=r.number("fee", 0.0, maximum=MAX_FEE),
     )
 
 
@@ -150,7 +159,7 @@ def _family(r: Record) -> Family:
         languages=frozenset(r.strings("languages")),
         children_birth_dates=r.dates("children_birth_dates"),
         interests=frozenset(r.strings("interests")),
-        rounds_waited=r.int("rounds_waited", 0),
+        rounds_waited=r.int("rounds_waited", 0, maximum=MAX_ROUNDS_WAITED),
         excluded_contact_families=frozenset(r.strings("excluded_contact_families")),
     )
 
@@ -164,7 +173,7 @@ def _contact_family(r: Record) -> ContactFamily:
         languages=frozenset(r.strings("languages")),
         children_birth_dates=r.dates("children_birth_dates"),
         interests=frozenset(r.strings("interests")),
-        capacity=r.int("capacity"),
+        capacity=r.int("capacity", maximum=MAX_CAPACITY),
         max_distance_km=r.number("max_distance_km"),
         child_certificate=r.bool("child_certificate", False),
     )
@@ -172,21 +181,20 @@ def _contact_family(r: Record) -> ContactFamily:
 
 def _params(r: Record) -> Params:
     d = Params()
-    prefs = r.obj.get("preference_points", d.preference_points)
-    if not isinstance(prefs, list | tuple):
-        raise RoundError(r.at("preference_points"), "must be a list of integers >= 0")
-    points = Record({str(i): v for i, v in enumerate(prefs)}, r.at("preference_points"))
     budget = r.obj.get("budget")
+    top = MAX_POINTS
     return Params(
-        preference_points=tuple(points.int(str(i)) for i in range(len(prefs))),
-        waiting_points=r.int("waiting_points", d.waiting_points),
-        distance_penalty_per_km=r.number("distance_penalty_per_km", d.distance_penalty_per_km),
-        sibling_points=r.int("sibling_points", d.sibling_points),
+        preference_points=r.ints("preference_points", list(d.preference_points), top),
+        waiting_points=r.int("waiting_points", d.waiting_points, maximum=top),
+        distance_penalty_per_km=r.number(
+            "distance_penalty_per_km", d.distance_penalty_per_km, maximum=MAX_PENALTY_PER_KM
+        ),
+        sibling_points=r.int("sibling_points", d.sibling_points, maximum=top),
         budget=None if budget is None else r.number("budget"),
-        language_points=r.int("language_points", d.language_points),
-        children_age_points=r.int("children_age_points", d.children_age_points),
-        interest_points=r.int("interest_points", d.interest_points),
-        interest_points_cap=r.int("interest_points_cap", d.interest_points_cap),
+        language_points=r.int("language_points", d.language_points, maximum=top),
+        children_age_points=r.int("children_age_points", d.children_age_points, maximum=top),
+        interest_points=r.int("interest_points", d.interest_points, maximum=top),
+        interest_points_cap=r.int("interest_points_cap", d.interest_points_cap, maximum=top),
     )
 
 

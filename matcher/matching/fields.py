@@ -60,22 +60,38 @@ class Record:
             raise RoundError(self.at(name), "must be a non-empty string")
         return value
 
-    def int(self, name: str, default: Any = _MISSING, minimum: int | None = 0) -> int:
-        """Read an integer, at least `minimum` when given."""
+    def int(
+        self,
+        name: str,
+        default: Any = _MISSING,
+        minimum: int | None = 0,
+        maximum: int | None = None,
+    ) -> int:
+        """Read an integer, at least `minimum` and at most `maximum` when given."""
         value = self._get(name, default)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if not _is_int(value) or (minimum is not None and value < minimum):
             bound = "" if minimum is None else f" >= {minimum}"
             raise RoundError(self.at(name), f"must be an integer{bound}")
+        if maximum is not None and value > maximum:
+            raise RoundError(self.at(name), f"must be at most {maximum}")
         return value
 
-    def number(self, name: str, default: Any = _MISSING, minimum: float = 0.0) -> float:
-        """Read a finite number, at least `minimum`."""
+    def number(
+        self,
+        name: str,
+        default: Any = _MISSING,
+        minimum: float = 0.0,
+        maximum: float | None = None,
+    ) -> float:
+        """Read a finite number, at least `minimum` (and at most `maximum` when given)."""
         value = self._get(name, default)
         if not _is_number(value) or value < minimum:
             bound = "" if minimum == -math.inf else f" >= {minimum:g}"
             raise RoundError(self.at(name), f"must be a number{bound}")
+        if maximum is not None and value > maximum:
+            raise RoundError(self.at(name), f"must be at most {maximum:.15g}")
         return float(value)
 
     def bool(self, name: str, default: Any = _MISSING) -> bool:
@@ -109,6 +125,14 @@ class Record:
                 raise RoundError(f"{self.at(name)}[{i}]", "must be a string")
         return tuple(items)
 
+    def ints(self, name: str, default: list[int], maximum: int) -> tuple[int, ...]:
+        """Read a list of integers from 0 to `maximum` (missing = `default`)."""
+        value = self._get(name, default)
+        if not isinstance(value, list | tuple):
+            raise RoundError(self.at(name), "must be a list of integers >= 0")
+        items = _Items({str(i): v for i, v in enumerate(value)}, self.at(name))
+        return tuple(items.int(str(i), maximum=maximum) for i in range(len(value)))
+
     def days(self, name: str) -> frozenset[str]:
         """Read a list of weekdays mon..sun."""
         items = self.strings(name)
@@ -133,3 +157,10 @@ class Record:
         if not isinstance(value, list):
             raise RoundError(self.at(name), "must be a list")
         return value
+
+
+class _Items(Record):
+    """The entries of a JSON list, read as a record keyed by position: `name[i]` paths."""
+
+    def at(self, name: str) -> str:
+        return f"{self.path}[{name}]"

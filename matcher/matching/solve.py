@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from .document import Round, read_round
 from .pairing import pair_families
 from .pairs import PairArcs, build_pair_arcs
 from .result import build_result
+from .scale import check_scale, folded_weight
 
 
 def output_reserve(rnd: Round) -> float:
@@ -55,6 +57,8 @@ class _Families:
     def _run(self, rnd: Round, fork: bool) -> None:
         try:
             arcs = build_pair_arcs(rnd)
+            weight = folded_weight(arcs.family, arcs.score, len(rnd.families))
+            check_scale(weight, len(rnd.families) + len(rnd.contact_families), "families")
             self._result = arcs, pair_families(rnd, arcs, fork)
         except BaseException as err:  # handed to the caller of `wait`
             self._error = err
@@ -74,12 +78,23 @@ class _Families:
         return self._result
 
 
+def _check_children(rnd: Round, arcs: ChildArcs) -> None:
+    """Refuse a round whose children's folded weights would not fit the flows' integers."""
+    sizes = Counter(c.family for c in rnd.children).values()
+    pairs = sum(k * (k - 1) // 2 for k in sizes)
+    weight = folded_weight(
+        arcs.child, arcs.score, len(rnd.children), rnd.params.sibling_points * (pairs + 1)
+    )
+    check_scale(weight, len(rnd.children) + len(rnd.activities), "children")
+
+
 def _place(
     rnd: Round, deadline: float, time_limit: float, before_fork: Callable[[], object]
 ) -> tuple[Outcome | None, ChildArcs, CountFirst | None]:
     """Return the children's placements (before the budget: None when the budget is sure to
     bind), their candidate arcs, and the budget's first step (None without a budget)."""
     arcs = build_child_arcs(rnd)
+    _check_children(rnd, arcs)
     if rnd.params.budget is None:
         return place_children(rnd, arcs, deadline, time_limit, before_fork), arcs, None
     # With a budget the most children that fit come first (flows alone): when even they

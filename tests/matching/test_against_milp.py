@@ -41,6 +41,31 @@ def test_solver_equals_the_milp_optimum_and_breaks_no_rule(n, seed, budget, acts
     assert _totals(result) == _totals(reference)
 
 
+def test_at_the_documents_largest_numbers_the_answer_is_still_the_milps():
+    # every weight at its limit (document.MAX_POINTS and the others): scores of hundreds of
+    # millions, which the flows fold into one weight and HiGHS carries in doubles
+    doc = generate_round(150, seed=8, activities=20, families=40, contact_families=25)
+    doc["params"].update(
+        preference_points=[100_000, 99_999, 50_000, 1],
+        waiting_points=100_000,
+        sibling_points=100_000,
+        distance_penalty_per_km=10_000,
+        language_points=100_000,
+        children_age_points=99_999,
+        interest_points=100_000,
+        interest_points_cap=100_000,
+    )
+    for i, person in enumerate(doc["children"] + doc["families"]):
+        person["rounds_waited"] = 1000 if i % 3 == 0 else i % 7
+    reference = solve_milp(doc, time_limit=120)
+    assert reference["status"] == "optimal"
+    result = solve(doc)
+    assert violations(doc, result) == []
+    assert result["status"] == "optimal"
+    assert _totals(result) == _totals(reference)
+    assert result["stats"]["score"] > 10**8  # the limits were really reached
+
+
 def test_generated_rounds_have_siblings_competing_for_the_same_clubs():
     doc = generate_round(200, seed=5, activities=25)
     households: dict[str, int] = {}

@@ -43,3 +43,33 @@ def test_unreadable_file_exits_2(tmp_path, capsys):
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     assert main(["solve", str(broken)]) == 2
+
+
+def test_a_fault_of_the_engine_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
+    import matcher.matching.cli as cli
+
+    def broken(doc, **kw):
+        raise RuntimeError("min cost flow failed with status BAD_COST_RANGE")
+
+    monkeypatch.setattr(cli, "solve", broken)
+    src = tmp_path / "round.json"
+    src.write_text(json.dumps(round_doc([child()], [activity()])))
+    assert main(["solve", str(src)]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == (
+        "error: the solver failed (RuntimeError: min cost flow failed with status "
+        "BAD_COST_RANGE); please report it with the round document\n"
+    )
+
+
+def test_points_too_large_exit_2_with_the_field(tmp_path):
+    doc = round_doc([child()], [activity()], preference_points=[10**15])
+    src = tmp_path / "round.json"
+    src.write_text(json.dumps(doc))
+    run = subprocess.run(
+        [sys.executable, "-m", "matcher.matching.cli", "solve", str(src)],
+        capture_output=True,
+        text=True,
+    )
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == "error: params.preference_points[0]: must be at most 100000\n"
