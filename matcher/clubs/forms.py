@@ -13,6 +13,7 @@ from wtforms.validators import (
 
 from matcher.extensions import db
 from matcher.models import Category
+from matcher.models.club import MAX_FEE, MAX_PLACES
 from matcher.models.family import WEEKDAYS
 from matcher.signup.fields import DanishPostcode, MultiCheckboxField, Phone
 from matcher.web.forms import MatcherForm
@@ -88,10 +89,14 @@ class ActivityForm(MatcherForm):
         description=_l("Leave empty to use the club's postcode."),
     )
     places = IntegerField(
-        _l("Subsidised places"), default=0, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Subsidised places"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_PLACES)],
     )
     fee = IntegerField(
-        _l("Fee per season (kr.)"), default=0, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Fee per season (kr.)"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_FEE)],
     )
     version = HiddenField()
     token = HiddenField()

@@ -9,6 +9,10 @@ from matcher.models.base import Timestamps, Versioned
 ACTIVITY_GENDERS = ("any", "female", "male")
 
 
+MAX_PLACES = 10_000  # subsidised places of one activity
+MAX_FEE = 100_000  # kr. a season
+
+
 class Club(Versioned, Timestamps, db.Model):
     """A local club (forening) that offers activities."""
 
@@ -48,6 +52,8 @@ class Activity(Versioned, Timestamps, db.Model):
     postcode: Mapped[str] = mapped_column(String(4))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    # At most MAX_PLACES places and a fee of MAX_FEE kr. (forms and imports say so; the
+    # matching engine refuses far larger numbers as data errors)
     places: Mapped[int] = mapped_column(Integer, default=0)
     fee: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

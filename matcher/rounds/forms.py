@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -99,6 +99,13 @@ def _within_a_year(form, field) -> None:
         )
 
 
+MAX_WEIGHT = 1000  # points of any one kind (the other weights' fields say the same)
+MAX_BUDGET = 1_000_000_000  # kr., as the dashboard's season budget
+
+
+_WEIGHT = [InputRequired(), NumberRange(min=0, max=MAX_WEIGHT)]
+
+
 def _points_list(form, field) -> None:
     try:
         values = [int(x) for x in field.data.replace(";", ",").split(",") if x.strip()]
@@ -106,6 +113,8 @@ def _points_list(form, field) -> None:
         raise ValidationError(_l("Write whole numbers separated by commas.")) from None
     if not values or any(v < 0 for v in values):
         raise ValidationError(_l("Write at least one number, none below 0."))
+    if any(v > MAX_WEIGHT for v in values):
+        raise ValidationError(_("Write numbers up to %(most)s.", most=format_decimal(MAX_WEIGHT)))
     field.parsed = values
 
 
@@ -130,7 +139,7 @@ class StartRoundForm(MatcherForm):
     )
     budget = IntegerField(
         _l("Budget left for the season (DKK)"),
-        validators=[Optional(), NumberRange(min=0)],
+        validators=[Optional(), NumberRange(min=0, max=MAX_BUDGET)],
         description=_l("The fees of all placements together stay within it. Empty: no limit."),
     )
     preference_points = StringField(
@@ -139,13 +148,13 @@ class StartRoundForm(MatcherForm):
         validators=[DataRequired(), Length(max=100), _points_list],
         description=_l("A child's first wish counts most."),
     )
-    waiting_points = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    waiting_points = IntegerField(validators=_WEIGHT)
     distance_penalty_per_km = FloatField(validators=[InputRequired(), NumberRange(min=0, max=100)])
-    sibling_points = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1000)])
-    language_points = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1000)])
-    children_age_points = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1000)])
-    interest_points = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1000)])
-    interest_points_cap = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    sibling_points = IntegerField(validators=_WEIGHT)
+    language_points = IntegerField(validators=_WEIGHT)
+    children_age_points = IntegerField(validators=_WEIGHT)
+    interest_points = IntegerField(validators=_WEIGHT)
+    interest_points_cap = IntegerField(validators=_WEIGHT)
     preview = SubmitField(_l("Preview"))
     start = SubmitField(_l("Start the round"))
 

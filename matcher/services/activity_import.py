@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import Activity, Category, Club
+from matcher.models.club import MAX_FEE, MAX_PLACES
 from matcher.models.family import WEEKDAYS
 from matcher.services import audit, csv_io, records
 from matcher.services.csv_io import Column, ErrorList, Row
@@ -150,8 +151,8 @@ def _parse(row: Row, errors: ErrorList, clubs: dict, categories: dict) -> tuple[
         "time": normalise_time_range(row.get("time")),
         "address": row.get("address"),
         "postcode": row.get("postcode"),
-        "places": _whole(row, "places", errors, 0, None, default=0),
-        "fee": _whole(row, "fee", errors, 0, None, default=0),
+        "places": _whole(row, "places", errors, 0, MAX_PLACES, default=0),
+        "fee": _whole(row, "fee", errors, 0, MAX_FEE, default=0),
     }
     return club, data
 

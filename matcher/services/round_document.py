@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, union
 
 from matcher.extensions import db
+from matcher.matching.document import MAX_ROUNDS_WAITED
 from matcher.models import Activity, Child, Club, ContactFamily, Family, Proposal, Round, Unmatched
 from matcher.services import interests
 
@@ -148,7 +149,7 @@ def _children(mun: int, day: date, activities: set[int]) -> list[dict]:
                 "max_distance_km": c.max_distance_km,
                 "available_days": list(c.available_days or []),
                 "wishes": list(c.wishes or []),
-                "rounds_waited": waited[c.id],
+                "rounds_waited": min(waited[c.id], MAX_ROUNDS_WAITED),
                 "excluded_activities": [
                     ref("activity", a) for a in sorted(declined.get(c.id, ())) if a in activities
                 ],
@@ -203,7 +204,7 @@ def _families(mun: int, contacts: set[int]) -> list[dict]:
             "languages": list(f.languages or []),
             "children_birth_dates": [c.birth_date.isoformat() for c in f.children],
             "interests": interests.normalise(f.interests),
-            "rounds_waited": waited[f.id],
+            "rounds_waited": min(waited[f.id], MAX_ROUNDS_WAITED),
             "excluded_contact_families": [
                 ref("contact_family", k) for k in sorted(declined.get(f.id, ())) if k in contacts
             ],

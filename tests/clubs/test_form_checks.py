@@ -75,7 +75,9 @@ def test_no_places_and_no_fee_are_numbers_not_missing_values(client, club):
     [
         ("places", "", "Dette felt skal udfyldes."),
         ("places", "fire", "Ikke et gyldigt heltal."),
-        ("fee", "-5", "Tallet skal være mindst 0."),
+        ("fee", "-5", "Tallet skal være mellem 0 og 100.000."),
+        ("fee", "1000000000000", "Tallet skal være mellem 0 og 100.000."),
+        ("places", "99999999999", "Tallet skal være mellem 0 og 10.000."),
         ("min_age", "20", "Tallet skal være mellem 0 og 17."),
         ("name", "", "Dette felt skal udfyldes."),
         ("category", "golf", "Ikke et gyldigt valg."),

@@ -56,6 +56,26 @@ def test_weights_are_checked_next_to_their_field(client, town):
     assert 'value="100, lots"' in answer.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("preference_points", "100, 75000", "Skriv tal op til 1.000."),
+        ("sibling_points", "5000", "Tallet skal være mellem 0 og 1.000."),
+        ("budget", "99999999999999999999", "Tallet skal være mellem 0 og 1.000.000.000."),
+    ],
+)
+def test_weights_and_budget_beyond_any_real_round_are_refused_and_nothing_starts(
+    client, town, field, typed, message
+):
+    # the engine refuses such numbers as data errors: the form says so before a round starts
+    f.login(client, town["staff"].email)
+    answer = _start(client, **{field: typed})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and db.session.scalar(select(Round)) is None
+    assert html.unescape(page).count(message) == 1
+    assert f'value="{typed}"' in page
+
+
 def test_start_queues_the_round_with_the_chosen_weights_and_shows_its_progress(client, town):
     f.login(client, town["staff"].email)
     answer = _start(client, budget="5000")

@@ -60,6 +60,23 @@ def test_document_is_valid_for_the_solver_with_default_weights(app):
     assert result["stats"]["paired"] == 1
 
 
+def test_rounds_waited_past_the_solvers_limit_count_as_its_limit(app, monkeypatch):
+    # a municipality with weekly rounds for decades must not have its rounds refused
+    from collections import Counter
+
+    from matcher.matching import solve
+    from matcher.matching.document import MAX_ROUNDS_WAITED
+    from matcher.services import round_document
+
+    mun, _activity, family, _contact = _town()
+    ids = [c.id for c in family.children] + [family.id]
+    monkeypatch.setattr(round_document, "_waited", lambda *a: Counter(dict.fromkeys(ids, 5000)))
+    doc = build_document(mun.id, DAY, "both")
+    waited = [p["rounds_waited"] for p in doc["children"] + doc["families"]]
+    assert waited == [MAX_ROUNDS_WAITED] * 3
+    assert solve(doc, time_limit=10)["stats"]["placed"] == 2
+
+
 def test_kind_children_leaves_the_family_lists_empty_and_the_other_way_round(app):
     mun, *_ = _town()
     children = build_document(mun.id, DAY, "children")

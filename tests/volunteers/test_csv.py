@@ -140,6 +140,24 @@ def test_activity_import_reads_danish_words_and_places(world):
     assert a.postcode == world["club"].postcode
 
 
+def test_activity_import_refuses_places_and_fees_beyond_any_real_activity(world):
+    # the matching engine refuses such numbers, so one typo would stop every round
+    before = db.session.scalar(select(func.count(Activity.id)))
+    data = (
+        ACT_HEADER + "\nSøhøj IF;Svøm;Svømning;6;9;;man;;;10001;0"
+        "\nSøhøj IF;Løb;Svømning;6;9;;man;;;4;100001"
+        "\nSøhøj IF;Ok;Svømning;6;9;;man;;;10000;100000\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        activity_import.import_csv(world["mun"].id, data.encode())
+    found = {(e.row, e.column, str(e.message)) for e in failed.value.errors}
+    assert found == {
+        (2, "pladser", "Skriv et helt tal fra 0 til 10000."),
+        (3, "kontingent", "Skriv et helt tal fra 0 til 100000."),
+    }
+    assert db.session.scalar(select(func.count(Activity.id))) == before
+
+
 def test_activity_import_lists_every_error_and_writes_nothing(world):
     before = db.session.scalar(select(func.count(Activity.id)))
     data = (
