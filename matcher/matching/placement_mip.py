@@ -106,6 +106,7 @@ def _only_activity(codes: np.ndarray, arc_code: np.ndarray, right: np.ndarray) -
 
 # Rounds of sibling cuts (`sibling_cuts.py`) in the LP: the first lowers the bound the most,
 # the rest stop as soon as one gains less than `_CUT_GAIN` points.
+_WHOLE_GAP = 0.99  # see `_highs`: under a whole point, no better answer exists
 _CUT_ROUNDS = 6
 _CUT_GAIN = 0.01
 
@@ -314,8 +315,21 @@ class PlacementMip:
         h.setOptionValue("time_limit", max(seconds, 0.05))
         h.setOptionValue("mip_rel_gap", gap)
         h.setOptionValue("random_seed", 0)
+        if integer and self._integral_objective():
+            # Every answer scores a whole number, but HiGHS cannot tell (the sibling pairs'
+            # columns are continuous), so it kept branching to close the last fraction of a
+            # point: a gap under 1 already proves no better answer exists (0.01 kept for
+            # rounding, as for the LP's bound). A municipality round with equal points for
+            # every wish: its core's MIP 9.8 s -> 5.8 s, its proof's 12.0 s -> 10.8 s.
+            h.setOptionValue("mip_abs_gap", _WHOLE_GAP)
         h.passModel(lp)
         return h
+
+    def _integral_objective(self) -> bool:
+        """Whether every integer answer's objective is a whole number, exactly in doubles."""
+        cost = self.cost
+        exact = float(np.abs(cost).sum()) < 2.0**52
+        return exact and bool((cost == np.rint(cost)).all())
 
     def lp(
         self, seconds: float, start: np.ndarray | None = None, cuts: bool = False

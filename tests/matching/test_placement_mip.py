@@ -238,3 +238,15 @@ def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, m
     assert exact.proven and far.proven
     assert "core_arcs" in exact.notes and "core_arcs" not in far.notes
     assert far.score == exact.score and far.chosen.sum() == exact.chosen.sum()
+
+
+def test_a_gap_under_one_point_is_trusted_only_for_whole_numbers_exact_in_doubles():
+    # scores and sibling points are whole: HiGHS may stop once its bound is within 0.99
+    plain = PlacementMip(_inst([0, 1, 1], [0, 0, 1], [1, 1], [50, 49, 40], [0, 0, -1]))
+    assert plain._integral_objective()
+    sol = plain.solve(np.zeros(3, np.int64), 10.0)
+    assert sol.proven and sol.objective == sol.bound == 2 * 1000 + 90  # folded count
+    # a folded weight so large that doubles round the objective: no such shortcut
+    inst = _inst([0, 1], [0, 0], [2], [1, 1], [-1, -1])
+    huge = PlacementMip(PlacementInstance(**{**inst.__dict__, "weight_per_child": 2**52}))
+    assert not huge._integral_objective()
