@@ -1,7 +1,7 @@
 """Staff read the audit log of their municipality. There is deliberately no route that edits
 or deletes an event (tests/security/test_audit_log.py checks that no such route exists)."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request
@@ -37,7 +37,10 @@ def index():
             "object_type": d["object_type"] or None,
             "object_id": d["object_id"],
             "since": _local_midnight(d["since"]) if d["since"] else None,
-            "until": _local_midnight(d["until"] + timedelta(days=1)) if d["until"] else None,
+            # up to 31 December 9999 is no limit at all (and its next day would overflow)
+            "until": _local_midnight(d["until"] + timedelta(days=1))
+            if d["until"] and d["until"] < date.max
+            else None,
         }
     page = db.paginate(
         audit.search(current_user.municipality_id, **filters),

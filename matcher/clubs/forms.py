@@ -48,7 +48,7 @@ class ClubForm(MatcherForm):
     phone = TelField(_l("Phone"), validators=[Optional(), Phone(), Length(max=40)])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=120)])
     version = HiddenField()
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=64)])  # the create_token column
 
     def to_data(self) -> dict:
         """Return the typed answers as plain data for the service."""
@@ -99,7 +99,7 @@ class ActivityForm(MatcherForm):
         validators=[InputRequired(), NumberRange(min=0, max=MAX_FEE)],
     )
     version = HiddenField()
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=64)])  # the create_token column
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ from matcher.services.families import FAMILY_FIELDS, FamilyFilters
 from matcher.services.interests import labels
 from matcher.web.forms import DecimalNumberField, MatcherForm
 from matcher.web.i18n import current_language
+from matcher.web.paging import MAX_ID
 from matcher.web.validators import ChildBirthDate, DanishPostcode, NotInFuture, NumberRange, Phone
 
 GENDER_LABELS = {"female": _l("Girl"), "male": _l("Boy"), "other": _l("Other")}
@@ -95,7 +96,7 @@ class FamilyForm(MatcherForm):
     wants_contact_family = BooleanField(_l("Wants a contact family"), default=True)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=64)])  # the create_token column
 
     def set_choices(self, languages: list, coordinators: list, locale: str) -> None:
         """Fill the language and coordinator choices."""
@@ -159,7 +160,7 @@ class ChildForm(MatcherForm):
         _l("Travels up to (km)"), default=5, validators=[InputRequired(), NumberRange(0, 100)]
     )
     version = HiddenField()
-    token = HiddenField()
+    token = HiddenField(validators=[Length(max=64)])  # the create_token column
 
     def set_choices(self, categories: list, locale: str) -> None:
         """Fill the wish choices with the activity categories."""
@@ -243,5 +244,8 @@ def filters_from_args(args: MultiDict) -> FamilyFilters:
         without_activity=args.get("without_activity") == "1",
         arrived_from=day("arrived_from"),
         arrived_to=day("arrived_to"),
-        coordinator_id=int(coordinator) if coordinator.isdigit() else None,
+        # ASCII digits of an id that can exist ("²".isdigit() is true, int("²") fails)
+        coordinator_id=int(coordinator)
+        if coordinator.isascii() and coordinator.isdigit() and int(coordinator) <= MAX_ID
+        else None,
     )

@@ -232,6 +232,15 @@ def accept(round_id: int, proposal_id: int):
     return _back(round_id, proposal_id)
 
 
+def _why_not(form: DeclineForm) -> str:
+    """The decline form's own error (a reason too long, or holding a control character), or
+    that a reason is needed."""
+    errors = list(form.reason.errors)
+    return (
+        str(errors[0]) if errors and form.reason.data else _("Please give a reason for declining.")
+    )
+
+
 @bp.post("/<int:round_id>/proposals/<int:proposal_id>/decline")
 @coordinators
 def decline(round_id: int, proposal_id: int):
@@ -239,7 +248,7 @@ def decline(round_id: int, proposal_id: int):
     proposal = _proposal(round_id, proposal_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        flash(_("Please give a reason for declining."), "error")
+        flash(_why_not(form), "error")
         return _back(round_id, proposal_id)
     try:
         rounds.decline(proposal, form.reason.data, current_user.id)
@@ -279,7 +288,7 @@ def decline_all(round_id: int):
     form = DeclineForm()
     mine = request.form.get("mine") == "1"
     if not form.validate_on_submit():
-        flash(_("Please give a reason for declining."), "error")
+        flash(_why_not(form), "error")
         return _back(round_id)
     try:
         n = rounds.decline_all(

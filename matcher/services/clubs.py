@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from matcher.extensions import db
 from matcher.models import Activity, Child, Club, Family, Proposal, User
 from matcher.services import audit, geocode, records
-from matcher.services.errors import StaleEdit
+from matcher.services.errors import check_version
 
 CLUB_FIELDS = ("name", "address", "postcode", "email", "phone", "contact_name")
 ACTIVITY_FIELDS = (
@@ -65,7 +65,7 @@ def create_club(municipality_id: int, data: dict, token: str | None = None) -> t
 
 def update_club(club: Club, data: dict, version: int) -> Club:
     """Save a club's details, refused with StaleEdit if someone saved in between."""
-    _check_version(club, version)
+    check_version(version, club.version)
     changed = {k: data[k] for k in CLUB_FIELDS if k in data}
     for key, value in changed.items():
         setattr(club, key, value)
@@ -94,7 +94,7 @@ def add_activity(club: Club, data: dict, token: str | None = None) -> tuple[Acti
 
 def update_activity(activity: Activity, data: dict, version: int) -> Activity:
     """Save an activity, refused with StaleEdit if someone saved in between."""
-    _check_version(activity, version)
+    check_version(version, activity.version)
     clean = _activity_data(data)
     for key, value in clean.items():
         setattr(activity, "category_code" if key == "category" else key, value)
@@ -177,11 +177,6 @@ def _activity_data(data: dict) -> dict:
         if key in clean:
             clean[key] = (clean[key] or "").strip()
     return clean
-
-
-def _check_version(obj, version: int) -> None:
-    if int(version) != obj.version:
-        raise StaleEdit()
 
 
 def _by_token(model, token: str):

@@ -9,7 +9,7 @@ from matcher.extensions import db
 from matcher.models import ContactFamily, Proposal
 from matcher.models.base import utcnow
 from matcher.services import audit, geocode, interests, records
-from matcher.services.errors import StaleEdit
+from matcher.services.errors import check_version
 
 # The fields a person may type (sign-up, edit, import); everything else the service sets.
 EDITABLE = (
@@ -98,8 +98,7 @@ def search(municipality_id: int, status: str | None = None, q: str | None = None
 
 def update(cf: ContactFamily, data: dict, version: int) -> ContactFamily:
     """Save a coordinator's edit, refused with StaleEdit if someone saved in between."""
-    if int(version) != cf.version:
-        raise StaleEdit()
+    check_version(version, cf.version)
     clean = _clean(data)
     for key, value in clean.items():
         setattr(cf, key, value)
@@ -127,8 +126,8 @@ def change_status(cf: ContactFamily, action: str, user=None) -> ContactFamily:
 
 def record_certificate(cf: ContactFamily, checked_on: date, version: int | None = None) -> None:
     """Record the day the child certificate (børneattest) was checked; never a future day."""
-    if version is not None and int(version) != cf.version:
-        raise StaleEdit()
+    if version is not None:
+        check_version(version, cf.version)
     if checked_on > date.today():
         raise ValueError("a certificate cannot be checked in the future")
     cf.child_certificate_checked_on = checked_on

@@ -40,7 +40,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.services.errors import ImportFailed, RowError
-from matcher.web.validators import check_no_cpr
+from matcher.web.validators import check_no_cpr, check_plain_text
 
 T = TypeVar("T")
 HEADER_ROW = 1
@@ -145,19 +145,35 @@ def read_rows(data: bytes, columns: Sequence[Column]) -> Rows:
         raise ImportFailed([RowError(HEADER_ROW, "-", _l("The file is empty."))])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     errors = ErrorList()
-    header = next(reader)
-    keys = _map_header(header, columns, errors)
-    rows = Rows(headers={k: _plain(cell) for k, cell in zip(keys, header, strict=True) if k})
-    for number, cells in enumerate(reader, start=HEADER_ROW + 1):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(keys):
-            extra = cells[len(keys) :]
-            if any(c.strip() for c in extra):
-                errors.add(number, "-", _l("The row has more cells than the header has columns."))
+    try:
+        header = next(reader)
+        keys = _map_header(header, columns, errors)
+        rows = Rows(headers={k: _plain(cell) for k, cell in zip(keys, header, strict=True) if k})
+        errors.headers = dict(rows.headers)  # a cell's error names the file's own column
+        for number, cells in enumerate(reader, start=HEADER_ROW + 1):
+            if not any(c.strip() for c in cells):
                 continue
-        values = {k: (cells[i].strip() if i < len(cells) else "") for i, k in enumerate(keys) if k}
-        rows.append(Row(number, values))
+            if len(cells) > len(keys):
+                extra = cells[len(keys) :]
+                if any(c.strip() for c in extra):
+                    errors.add(
+                        number, "-", _l("The row has more cells than the header has columns.")
+                    )
+                    continue
+            values = {
+                k: (cells[i].strip() if i < len(cells) else "") for i, k in enumerate(keys) if k
+            }
+            for key, value in values.items():
+                if message := check_plain_text(value):
+                    errors.add(number, key, message)
+            rows.append(Row(number, values))
+    except csv.Error:
+        # a cell over the csv module's limit (131,072 characters) or a quote never closed:
+        # the reader cannot go on past it
+        line = HEADER_ROW + reader.line_num - 1
+        message = _l("The row cannot be read: a cell is far too long or a quote is not closed.")
+        errors.add(line, "-", message)
+        raise ImportFailed(errors.errors) from None
     errors.raise_if_any()
     return rows
 

@@ -7,6 +7,14 @@ class StaleEdit(Exception):
     """Someone else saved the record after this edit form was loaded (optimistic locking)."""
 
 
+def check_version(given, current: int) -> None:
+    """Raise StaleEdit unless the form's version (a hidden field: any text may come back)
+    is the record's current one."""
+    text = str(given).strip()
+    if not (text.isascii() and text.isdigit() and int(text) == current):
+        raise StaleEdit()
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in an uploaded file: the row as a spreadsheet numbers it, the column, why."""

@@ -17,7 +17,7 @@ from matcher.extensions import db
 from matcher.models import Activity, Child, Family, Proposal, Round, Unmatched, User
 from matcher.models.user import COORDINATOR, Role
 from matcher.services import audit, geocode, interests, records
-from matcher.services.errors import StaleEdit
+from matcher.services.errors import StaleEdit, check_version
 
 FAMILY_FIELDS = (
     "reference",
@@ -235,8 +235,7 @@ def create(municipality_id: int, data: dict, user: User, token: str) -> tuple[Fa
 
 def update(family: Family, data: dict, version: int | str, user: User) -> Family:
     """Save a coordinator's edit; refused with StaleEdit if someone saved in between."""
-    if int(version) != family.version:
-        raise StaleEdit()
+    check_version(version, family.version)
     clean = _clean(data, FAMILY_FIELDS)
     if "reference" in clean and _reference_taken(
         family.municipality_id, clean["reference"], family.id
@@ -285,8 +284,7 @@ def add_child(family: Family, data: dict, token: str) -> tuple[Child, bool]:
 
 def update_child(child: Child, data: dict, version: int | str) -> Child:
     """Save an edit of a child; refused with StaleEdit if someone saved in between."""
-    if int(version) != child.version:
-        raise StaleEdit()
+    check_version(version, child.version)
     clean = _clean(data, CHILD_FIELDS)
     changed = sorted(k for k, v in clean.items() if getattr(child, k) != v)
     for key, value in clean.items():
@@ -298,8 +296,7 @@ def update_child(child: Child, data: dict, version: int | str) -> Child:
 
 def delete_child(child: Child, version: int | str) -> None:
     """Delete a child who never took part in a round; refuse a stale or historic one."""
-    if int(version) != child.version:
-        raise StaleEdit()
+    check_version(version, child.version)
     in_rounds = db.session.scalar(
         select(
             exists().where(Proposal.child_id == child.id)

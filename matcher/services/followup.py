@@ -121,6 +121,8 @@ def mark_ended(
         raise FollowupError(_l("Say in a few words why the match ended."))
     if proposal.started_on is not None and ended_on < proposal.started_on:
         raise FollowupError(_l("The end cannot be before the start."))
+    if proposal.decided_at is not None and ended_on < proposal.decided_at.date():
+        raise FollowupError(_l("The end cannot be before the match was accepted."))
     proposal.ended_on = ended_on
     proposal.end_reason = f"{reason}: {note}" if note else reason
     proposal.status = "ended"

@@ -12,7 +12,12 @@ from matcher.models import ContactFamily, Language
 from matcher.models.contact_family import STATUSES
 from matcher.services import audit, csv_io, interests, records
 from matcher.services.csv_io import Column, ErrorList, Row
-from matcher.web.validators import check_not_future, check_phone, check_postcode
+from matcher.web.validators import (
+    check_child_birth_date,
+    check_not_future,
+    check_phone,
+    check_postcode,
+)
 
 COLUMNS = [
     Column("name", ("navn", "familie"), required=True),
@@ -181,7 +186,8 @@ def _parse(row: Row, errors: ErrorList, languages: dict[str, str]) -> dict:
 
 
 def _birth_dates(row: Row, errors: ErrorList) -> list[date]:
-    """Read the own children's birth dates (separated by commas or spaces); none in the future."""
+    """Read the own children's birth dates (separated by commas or spaces): children under 18,
+    as the form takes them (a typo such as 0001-01-01 would otherwise count in pairing)."""
     found = []
     for text in _DATES_SPLIT.split(row.get("children_birth_dates")):
         if not text:
@@ -193,6 +199,8 @@ def _birth_dates(row: Row, errors: ErrorList) -> list[date]:
                 "children_birth_dates",
                 _l("%(value)s is not a birth date (write 2014-03-31).", value=text),
             )
+        elif message := check_child_birth_date(day):
+            errors.add(row.number, "children_birth_dates", message)
         else:
             found.append(day)
     return sorted(found)

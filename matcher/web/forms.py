@@ -18,7 +18,7 @@ from wtforms.fields import ButtonField, HiddenField, PasswordField
 from wtforms.meta import DefaultMeta
 
 from matcher.web import i18n
-from matcher.web.validators import check_no_cpr
+from matcher.web.validators import check_no_cpr, check_plain_text
 
 
 class BabelTranslations:
@@ -78,7 +78,11 @@ class MatcherForm(FlaskForm):
     an empty one only that it is required."""
 
     def validate(self, extra_validators=None) -> bool:
-        """Check the fields, then that no free text holds a CPR number."""
+        """Check that no field holds a control character (NUL cannot even be stored: the
+        other checks, some of which query the database, do not run then), then the fields,
+        then that no free text holds a CPR number."""
+        if not self._plain_text():
+            return False
         ok = super().validate(extra_validators)
         for field in _leaf_fields(self):
             if field.process_errors and field.errors:
@@ -93,6 +97,17 @@ class MatcherForm(FlaskForm):
                 if not isinstance(field.errors, list):  # a field never validated has a tuple
                     field.errors = list(field.errors)
                 field.errors.append(message)
+                ok = False
+        return ok
+
+    def _plain_text(self) -> bool:
+        """Put an error on each field whose typed value holds a control character."""
+        ok = True
+        for field in _leaf_fields(self):
+            typed = [v for v in field.raw_data or () if isinstance(v, str)]
+            message = next((m for m in map(check_plain_text, typed) if m), None)
+            if message:
+                field.errors = [message]
                 ok = False
         return ok
 

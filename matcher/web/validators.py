@@ -26,6 +26,22 @@ _TIME_RANGE = re.compile(r"(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})"
 _CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
 
 
+# C0 control characters but tab, newline and carriage return: PostgreSQL refuses NUL in text,
+# and none of them is anything a person means to type (a paste can carry them)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+EARLIEST = date(1900, 1, 1)  # no date the site keeps (arrival, consent, certificate) is older
+
+
+def check_plain_text(value: str | None):
+    """Return why a text holds a control character (NUL and the like), or None."""
+    if value and _CONTROL.search(value):
+        return _l(
+            "The text holds an invisible control character that cannot be saved. "
+            "Remove it (retype the text), and save again."
+        )
+    return None
+
+
 def check_postcode(value: str | None):
     """Return why a value is not a known Danish postcode, or None when it is."""
     value = (value or "").strip()
@@ -45,9 +61,11 @@ def check_phone(value: str | None):
 
 
 def check_not_future(day: date | None, today: date | None = None):
-    """Return why a date is in the future, or None."""
+    """Return why a date is in the future (or before 1900, a typing error), or None."""
     if day is not None and day > (today or date.today()):
         return _l("The date cannot be in the future.")
+    if day is not None and day < EARLIEST:
+        return _l("The date cannot be before 1900.")
     return None
 
 
@@ -147,7 +165,7 @@ class Phone(_Check):
 
 
 class NotInFuture(_Check):
-    """A date that is today or earlier."""
+    """A date that is today or earlier (and not before 1900)."""
 
     def __call__(self, form, field) -> None:
         self.raise_if(check_not_future(field.data))
@@ -200,8 +218,9 @@ class NumberRange(wtforms_validators.NumberRange):
     def __call__(self, form, field):
         try:
             super().__call__(form, field)
-        except ValidationError:
-            if self.message is not None:
+        except (ValidationError, OverflowError) as err:
+            # OverflowError: WTForms asks math.isnan of a whole number over 300 digits long
+            if self.message is not None and isinstance(err, ValidationError):
                 raise
             low, high = self._resolve(self.min), self._resolve(self.max)
             if high is None:
