@@ -23,15 +23,19 @@ def test_solve_prints_to_stdout_without_output_file(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["format"] == "matcher-result/1"
 
 
-def test_invalid_document_exits_2_with_one_line_and_no_traceback(tmp_path):
-    doc = round_doc([child(), child("c2", birth_date="2016-13-01")])
+def _solve_in_a_process(tmp_path, doc) -> subprocess.CompletedProcess:
+    """Run `matcher solve` on `doc` as the shell would, capturing what it prints."""
     src = tmp_path / "round.json"
     src.write_text(json.dumps(doc))
-    run = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "matcher.matching.cli", "solve", str(src)],
         capture_output=True,
         text=True,
     )
+
+
+def test_invalid_document_exits_2_with_one_line_and_no_traceback(tmp_path):
+    run = _solve_in_a_process(tmp_path, round_doc([child(), child("c2", birth_date="2016-13-01")]))
     assert run.returncode == 2
     assert run.stderr == "error: children[1].birth_date: not a date\n"
     assert run.stdout == ""
@@ -63,13 +67,8 @@ def test_a_fault_of_the_engine_is_one_line_and_exit_1(tmp_path, capsys, monkeypa
 
 
 def test_points_too_large_exit_2_with_the_field(tmp_path):
-    doc = round_doc([child()], [activity()], preference_points=[10**15])
-    src = tmp_path / "round.json"
-    src.write_text(json.dumps(doc))
-    run = subprocess.run(
-        [sys.executable, "-m", "matcher.matching.cli", "solve", str(src)],
-        capture_output=True,
-        text=True,
+    run = _solve_in_a_process(
+        tmp_path, round_doc([child()], [activity()], preference_points=[10**15])
     )
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == "error: params.preference_points[0]: must be at most 100000\n"
