@@ -160,10 +160,22 @@ class CountFirst:
     most: MostPlaced
 
 
+def fees_in_ore(fees_dkk: np.ndarray) -> np.ndarray:
+    """Return fees in whole øre, each rounded up: a fee of 0.004 DKK counts as 0.01, so that
+    fees that fit the budget in øre (`budget_in_ore`, rounded down) fit it in DKK too. Fees
+    in whole øre, as every real one is, are exact (a millionth of an øre is float noise)."""
+    return np.ceil(np.asarray(fees_dkk, float) * 100 - 1e-6).astype(np.int64)
+
+
+def budget_in_ore(budget_dkk: float | None) -> int:
+    """Return the budget in whole øre, rounded down (see `fees_in_ore`)."""
+    return int(np.floor((budget_dkk or 0) * 100 + 1e-6))
+
+
 def count_first(rnd: Round, arcs: ChildArcs, deadline: float) -> CountFirst:
     """Return the most children the round's budget can place, by flows alone."""
-    fee = np.rint(arcs.fee[arcs.act] * 100).astype(np.int64)
-    budget = int(np.floor((rnd.params.budget or 0) * 100 + 1e-6))
+    fee = fees_in_ore(arcs.fee[arcs.act])
+    budget = budget_in_ore(rnd.params.budget)
     key, sib_n = sibling_keys(rnd, arcs)
     flows = Flows(split(rnd, arcs, key, sib_n), len(arcs.child))
     most = most_within(flows, fee, budget, _Clock(deadline - 1).in_time)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .budget import CountFirst, count_first, within_budget
+from .budget import CountFirst, budget_in_ore, count_first, fees_in_ore, within_budget
 from .candidates import ChildArcs, build_child_arcs
 from .children import Outcome, place_children
 from .document import Round, read_round
@@ -105,8 +105,7 @@ def _place(
     if first.most.binds:
         return None, arcs, first
     outcome = place_children(rnd, arcs, deadline, 0.0, before_fork)
-    fees = np.rint(arcs.fee[arcs.act[outcome.chosen]] * 100).sum()
-    if fees <= np.floor(rnd.params.budget * 100 + 1e-6):
+    if fees_in_ore(arcs.fee[arcs.act[outcome.chosen]]).sum() <= budget_in_ore(rnd.params.budget):
         left = max(deadline - time.monotonic(), 0.0)
         outcome = place_children(
             rnd, arcs, time.monotonic() + 0.5 * left, 0.5 * time_limit, before_fork

@@ -88,6 +88,20 @@ def test_budget_one_short_leaves_a_child_out_for_budget():
     assert [u["reason"] for u in result["unplaced"]] == ["budget"]
 
 
+def test_fees_of_a_fraction_of_an_ore_never_break_the_budget():
+    # found by a random sweep: 0.004 DKK counted as 0 øre let 97 children "fit" a budget of 0.
+    # Fees count in whole øre, rounded up; whole-øre fees (every real one) stay exact.
+    kids = [child(f"c{i}") for i in range(30)]
+    for budget, expected in ((0.0, 0), (0.1, 10), (0.119, 11)):
+        doc = round_doc(kids, [activity(capacity=30, fee=0.004)], budget=budget)
+        result = solved(doc)  # `solved` also checks every hard rule, the budget's included
+        assert len(placed(result)) == expected
+    doc = round_doc(
+        kids, [activity(capacity=30, fee=0.07)], budget=0.7
+    )  # 0.07 * 100 = 7.000000000000001
+    assert len(placed(solved(doc))) == 10
+
+
 def test_declined_contact_family_is_never_proposed_again():
     doc = round_doc(families=[family(excluded_contact_families=["k1"])], contacts=[contact()])
     result = solved(doc)
