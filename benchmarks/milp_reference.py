@@ -133,8 +133,11 @@ def solve_milp(doc: dict, time_limit: float = 300.0) -> dict[str, Any]:
     rows = [_rows(arcs.child, len(kids)), _rows(arcs.act, len(acts))]
     ub = [np.ones(len(kids)), caps]
     if p["budget"] is not None:
-        rows.append(csr_matrix(arcs.fee[None, :]))
-        ub.append(np.array([float(p["budget"])]))
+        # in whole øre, as docs/round-format.md counts them: each fee rounded up, the budget
+        # down (exact for fees in whole øre; the 1e-6 absorbs float noise like 0.07 * 100)
+        fee_ore = np.ceil(arcs.fee * 100 - 1e-6)
+        rows.append(csr_matrix(fee_ore[None, :]))
+        ub.append(np.array([np.floor(float(p["budget"]) * 100 + 1e-6)]))
     base = LinearConstraint(vstack(rows).tocsr(), -np.inf, np.concatenate(ub))
     extra, _ = _sibling_model(doc, arcs, p["sibling_points"])
     # without a budget row the children's rows are a bipartite b-matching too (siblings' extra

@@ -88,6 +88,24 @@ def _check_children(rnd: Round, arcs: ChildArcs) -> None:
     check_scale(weight, len(rnd.children) + len(rnd.activities), "children")
 
 
+def budget_can_bind(rnd: Round, arcs: ChildArcs) -> bool:
+    """Return whether some answer's fees could pass the budget: not when every child at its
+    dearest candidate, or every candidate activity full, costs no more. Such a budget is
+    no constraint, and the round is solved as one without (with all the time: the budget's
+    path keeps half of it back, and a sweep found such a round left unproven in 30 s)."""
+    if len(arcs.child) == 0:
+        return False
+    fee = fees_in_ore(arcs.fee[arcs.act])
+    dearest = np.zeros(len(rnd.children), np.int64)
+    np.maximum.at(dearest, arcs.child, fee)
+    used = np.unique(arcs.act)
+    act_fee = fees_in_ore(np.array([rnd.activities[a].fee for a in used]))
+    # Python integers: places x fees may pass int64 summed over many activities
+    full = sum(int(rnd.activities[a].capacity) * int(f) for a, f in zip(used, act_fee, strict=True))
+    most = min(int(dearest.astype(object).sum()), full)
+    return most > budget_in_ore(rnd.params.budget)
+
+
 def _place(
     rnd: Round, deadline: float, time_limit: float, before_fork: Callable[[], object]
 ) -> tuple[Outcome | None, ChildArcs, CountFirst | None]:
@@ -95,7 +113,7 @@ def _place(
     bind), their candidate arcs, and the budget's first step (None without a budget)."""
     arcs = build_child_arcs(rnd)
     _check_children(rnd, arcs)
-    if rnd.params.budget is None:
+    if rnd.params.budget is None or not budget_can_bind(rnd, arcs):
         return place_children(rnd, arcs, deadline, time_limit, before_fork), arcs, None
     # With a budget the most children that fit come first (flows alone): when even they
     # exceed the budget at the least fees, the budget binds and the answer without it is
