@@ -172,6 +172,23 @@ def budget_in_ore(budget_dkk: float | None) -> int:
     return int(np.floor((budget_dkk or 0) * 100 + 1e-6))
 
 
+def budget_can_bind(rnd: Round, arcs: ChildArcs) -> bool:
+    """Return whether some answer's fees could pass the budget: not when every child at its
+    dearest candidate, or every candidate activity full, costs no more. Such a budget is
+    no constraint, and the round is solved as one without (with all the time: the budget's
+    path keeps half of it back, and a sweep found such a round left unproven in 30 s)."""
+    if len(arcs.child) == 0:
+        return False
+    fee = fees_in_ore(arcs.fee[arcs.act])
+    dearest = np.zeros(len(rnd.children), np.int64)
+    np.maximum.at(dearest, arcs.child, fee)
+    used, first = np.unique(arcs.act, return_index=True)  # each candidate activity, its fee
+    # Python integers: places x fees may pass int64 summed over many activities
+    full = sum(rnd.activities[a].capacity * int(f) for a, f in zip(used, fee[first], strict=True))
+    most = min(int(dearest.astype(object).sum()), full)
+    return most > budget_in_ore(rnd.params.budget)
+
+
 def count_first(rnd: Round, arcs: ChildArcs, deadline: float) -> CountFirst:
     """Return the most children the round's budget can place, by flows alone."""
     fee = fees_in_ore(arcs.fee[arcs.act])

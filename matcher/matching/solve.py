@@ -10,7 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from .budget import CountFirst, budget_in_ore, count_first, fees_in_ore, within_budget
+from .budget import (
+    CountFirst,
+    budget_can_bind,
+    budget_in_ore,
+    count_first,
+    fees_in_ore,
+    within_budget,
+)
 from .candidates import ChildArcs, build_child_arcs
 from .children import Outcome, place_children
 from .document import Round, read_round
@@ -86,24 +93,6 @@ def _check_children(rnd: Round, arcs: ChildArcs) -> None:
         arcs.child, arcs.score, len(rnd.children), rnd.params.sibling_points * (pairs + 1)
     )
     check_scale(weight, len(rnd.children) + len(rnd.activities), "children")
-
-
-def budget_can_bind(rnd: Round, arcs: ChildArcs) -> bool:
-    """Return whether some answer's fees could pass the budget: not when every child at its
-    dearest candidate, or every candidate activity full, costs no more. Such a budget is
-    no constraint, and the round is solved as one without (with all the time: the budget's
-    path keeps half of it back, and a sweep found such a round left unproven in 30 s)."""
-    if len(arcs.child) == 0:
-        return False
-    fee = fees_in_ore(arcs.fee[arcs.act])
-    dearest = np.zeros(len(rnd.children), np.int64)
-    np.maximum.at(dearest, arcs.child, fee)
-    used = np.unique(arcs.act)
-    act_fee = fees_in_ore(np.array([rnd.activities[a].fee for a in used]))
-    # Python integers: places x fees may pass int64 summed over many activities
-    full = sum(int(rnd.activities[a].capacity) * int(f) for a, f in zip(used, act_fee, strict=True))
-    most = min(int(dearest.astype(object).sum()), full)
-    return most > budget_in_ore(rnd.params.budget)
 
 
 def _place(

@@ -84,9 +84,9 @@ def test_a_budget_that_cannot_bind_is_solved_as_no_budget_with_all_the_time():
     # found by a sweep: such a round kept half its time back for the budget's MIP and ended
     # unproven; every child at its dearest candidate costs no more than the budget here
     from benchmarks.generate import generate_round
+    from matcher.matching.budget import budget_can_bind
     from matcher.matching.candidates import build_child_arcs
     from matcher.matching.document import read_round
-    from matcher.matching.solve import budget_can_bind
 
     doc = generate_round(300, seed=4, activities=30, families=0, contact_families=0)
     rnd = read_round(doc)
