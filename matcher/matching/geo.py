@@ -42,7 +42,7 @@ def exact_where_close(km: np.ndarray, limits: list[np.ndarray], pts: tuple) -> n
     return km
 
 
-def _xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+def xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     p, lam = np.radians(lat), np.radians(lon)
     return EARTH_RADIUS_KM * np.stack(
         [np.cos(p) * np.cos(lam), np.cos(p) * np.sin(lam), np.sin(p)], 1
@@ -79,8 +79,8 @@ def pairs_within(
         return empty
     chord = _chord(reach)
     cell = float(max(np.median(chord), 0.5))
-    t_cells = np.floor(_xyz(t_lat, t_lon) / cell).astype(np.int64)
-    q_cells = np.floor(_xyz(q_lat, q_lon) / cell).astype(np.int64)
+    t_cells = np.floor(xyz(t_lat, t_lon) / cell).astype(np.int64)
+    q_cells = np.floor(xyz(q_lat, q_lon) / cell).astype(np.int64)
     radius = np.ceil(chord / cell).astype(np.int64)
     buckets: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for i, key in enumerate(map(tuple, t_cells.tolist())):

@@ -11,7 +11,7 @@ from .candidates import ChildArcs, activity_arrays
 from .document import Round
 from .explain import pairings, placements
 from .pairs import PairArcs
-from .reasons import activity_index, child_without_options, family_without_options
+from .reasons import activity_index, children_without_options, family_without_options
 
 RESULT_FORMAT = "matcher-result/1"
 
@@ -25,12 +25,15 @@ def unplaced(rnd: Round, arcs, chosen: np.ndarray, budget_bound: bool) -> list[d
     caps = np.array([a.capacity for a in rnd.activities], np.int64)
     acts = activity_index(rnd, activity_arrays(rnd)) if not has_arcs.all() else {}
     starts = np.searchsorted(arcs.child, np.arange(len(rnd.children) + 1))  # arcs sorted by child
+    without = np.flatnonzero(~has_arcs)
+    reasons = children_without_options(rnd, without, arcs.age[without], acts)
+    why = dict(zip(without.tolist(), reasons, strict=True))
     out = []
     for i, c in enumerate(rnd.children):
         if i in placed:
             continue
         if not has_arcs[i]:
-            reason, detail = child_without_options(rnd, c, int(arcs.age[i]), acts)
+            reason, detail = why[i]
         else:
             options = arcs.act[starts[i] : starts[i + 1]]
             if caps[options].sum() == 0:

@@ -42,3 +42,33 @@ def test_placement_why_breaks_the_score_down():
     assert why["wish_points"] + why["waiting_points"] - why["distance_penalty"] == 115
     assert result["placements"][0]["score"] == 115
     assert why["km"] == 2.6 and why["wish"] == "football"
+
+
+def test_children_checked_in_blocks_get_the_reason_each_would_get_alone(monkeypatch):
+    """The children without options are checked against every activity in blocks: the block
+    a child falls in (and who else is in it) never changes its reason or detail."""
+    import numpy as np
+
+    from benchmarks.generate import generate_round
+    from matcher.matching import reasons as why
+    from matcher.matching.candidates import activity_arrays, build_child_arcs
+    from matcher.matching.document import read_round
+
+    # few activities in three towns: every rule, and out of reach, leaves children out
+    doc = generate_round(1500, towns=3, seed=3, activities=30, families=0, contact_families=0)
+    doc["children"][0]["wishes"] = []
+    doc["children"][1]["excluded_activities"] = [a["id"] for a in doc["activities"]]
+    rnd = read_round(doc)
+    arcs = build_child_arcs(rnd)
+    kids = np.setdiff1d(np.arange(len(rnd.children)), arcs.child)
+    acts = why.activity_index(rnd, activity_arrays(rnd))
+    monkeypatch.setattr(why, "_BLOCK", 7)
+    together = why.children_without_options(rnd, kids, arcs.age[kids], acts)
+    alone = [
+        why.children_without_options(rnd, kids[i : i + 1], arcs.age[kids[i : i + 1]], acts)[0]
+        for i in range(len(kids))
+    ]
+    assert together == alone
+    codes = {code for code, _ in together}
+    assert {"no_wishes", "no_activity_within_reach", "no_activity_in_age_range"} <= codes
+    assert len(kids) > 3 * 7
