@@ -8,9 +8,13 @@ def main(argv: list[str] | None = None) -> int:
     """Dispatch `matcher solve` to the solver, everything else to the Flask CLI."""
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "solve":
+        from matcher.matching.cli import end_now
         from matcher.matching.cli import main as solve_main
 
-        return solve_main(args)
+        code = solve_main(args)
+        if argv is None:  # the program itself (not a caller): end without the teardown
+            end_now(code)
+        return code
     from flask.cli import FlaskGroup
 
     from matcher import create_app

@@ -38,3 +38,17 @@ def test_matcher_help_lists_the_app_commands_and_solve():
     done = _matcher("--help")
     assert done.returncode == 0
     assert "seed-demo" in done.stdout and "matcher solve" in done.stdout
+
+
+def test_matcher_solve_prints_the_whole_answer_before_it_ends_at_once(tmp_path):
+    # the program ends without the interpreter's teardown: what it printed (well past a
+    # pipe's buffer here) must all be out first
+    from benchmarks.generate import generate_round
+
+    doc = generate_round(400, seed=2)
+    (tmp_path / "round.json").write_text(json.dumps(doc))
+    done = _matcher("solve", "round.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) > 100_000
+    result = json.loads(done.stdout)
+    assert len(result["placements"]) + len(result["unplaced"]) == len(doc["children"])

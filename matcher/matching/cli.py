@@ -8,6 +8,7 @@ _STARTED = time.monotonic()  # the time limit covers reading and writing the doc
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import sys  # noqa: E402
 
 from .errors import RoundError  # noqa: E402
@@ -63,5 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def end_now(code: int) -> None:
+    """End the program at once with `code`, once its output is flushed: the interpreter's
+    teardown of a national round's millions of objects took 0.45 s, which the time limit,
+    from start to exit, would count. Only for the program itself (nothing runs after)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    end_now(main())

@@ -72,3 +72,16 @@ def test_points_too_large_exit_2_with_the_field(tmp_path):
     )
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == "error: params.preference_points[0]: must be at most 100000\n"
+
+
+def test_the_program_prints_the_whole_answer_and_its_exit_code(tmp_path):
+    # `python -m matcher.matching.cli` ends without the interpreter's teardown
+    from benchmarks.generate import generate_round
+
+    doc = generate_round(400, seed=2)
+    run = _solve_in_a_process(tmp_path, doc)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert len(result["placements"]) + len(result["unplaced"]) == len(doc["children"])
+    bad = _solve_in_a_process(tmp_path, dict(doc, format="matcher-round/9"))
+    assert bad.returncode == 2 and bad.stdout == ""

@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 
+import matcher.matching.placement as placement
 import matcher.matching.placement_mip as placement_mip
 from benchmarks.generate import generate_round
 from matcher.matching.candidates import build_child_arcs
@@ -163,6 +164,30 @@ def test_a_short_deadline_still_gives_a_feasible_answer_and_a_true_bound(seconds
     assert hurried.chosen.sum() == exact.chosen.sum()
     assert hurried.score <= exact.score <= hurried.bound
     assert hurried.proven == (hurried.score == hurried.bound)
+
+
+def test_a_part_past_its_deadline_gets_its_flow_and_no_lp_or_join_flows(monkeypatch):
+    # a national round's last parts started after the deadline and each still built its LP
+    # and ran three more flows, 3.5 s past a 25 s limit in all (measured)
+    parts, points = _parts(41, n=900)
+    part = max(parts, key=lambda p: len(p.left))
+
+    def no_lp(*args, **kwargs):
+        raise AssertionError("an LP past the deadline")
+
+    flows = []
+    real = placement.max_weight_matching
+
+    def counted(*args, **kwargs):
+        flows.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(PlacementMip, "lp", no_lp)
+    monkeypatch.setattr(placement, "max_weight_matching", counted)
+    late = solve_part(part, points, time.monotonic() - 1.0, share=120.0)
+    assert len(flows) == 1
+    assert late.chosen.sum() > 0 and late.score <= late.bound
+    assert late.proven == (late.score == late.bound)
 
 
 def test_the_binding_loads_without_scipy_optimize_and_is_shared_with_it():
