@@ -72,3 +72,12 @@ def test_children_checked_in_blocks_get_the_reason_each_would_get_alone(monkeypa
     codes = {code for code, _ in together}
     assert {"no_wishes", "no_activity_within_reach", "no_activity_in_age_range"} <= codes
     assert len(kids) > 3 * 7
+
+
+def test_the_nearest_out_of_reach_is_the_nearer_by_a_millimetre_and_the_first_of_equals():
+    near = [activity("a1", location=north(12.000001)), activity("a2", location=north(12))]
+    result = solved(round_doc([child(max_distance_km=5)], near))
+    assert result["unplaced"][0]["detail"]["nearest_activity"] == "a2"
+    same = [activity("a1", location=north(12)), activity("a2", location=north(12))]
+    result = solved(round_doc([child(max_distance_km=5)], same))
+    assert result["unplaced"][0]["detail"]["nearest_activity"] == "a1"
