@@ -8,13 +8,12 @@ def main(argv: list[str] | None = None) -> int:
     """Dispatch `matcher solve` to the solver, everything else to the Flask CLI."""
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "solve":
-        from matcher.matching.cli import end_now
         from matcher.matching.cli import main as solve_main
+        from matcher.matching.cli import run
 
-        code = solve_main(args)
-        if argv is None:  # the program itself (not a caller): end without the teardown
-            end_now(code)
-        return code
+        if argv is None:  # the program itself: its clock and its end are the process's
+            run(args)
+        return solve_main(args)
     from flask.cli import FlaskGroup
 
     from matcher import create_app

@@ -85,3 +85,20 @@ def test_the_program_prints_the_whole_answer_and_its_exit_code(tmp_path):
     assert len(result["placements"]) + len(result["unplaced"]) == len(doc["children"])
     bad = _solve_in_a_process(tmp_path, dict(doc, format="matcher-round/9"))
     assert bad.returncode == 2 and bad.stdout == ""
+
+
+def test_the_programs_clock_starts_with_its_process(tmp_path):
+    # the time limit counts the interpreter's start and the imports too: a program that
+    # spent a second before reaching the solver reports that second in its answer
+    src = tmp_path / "round.json"
+    src.write_text(json.dumps(round_doc([child()], [activity()])))
+    code = (
+        "import sys, time\n"
+        "time.sleep(1.0)\n"
+        "from matcher.matching.cli import process_age, run\n"
+        "assert process_age() >= 0.9, process_age()\n"
+        f"run(['solve', {str(src)!r}, '-o', {str(tmp_path / 'out.json')!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "out.json").read_text())["stats"]["seconds"] >= 0.9
