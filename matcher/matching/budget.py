@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .budget_flows import Flows, MostPlaced, better_at_count, most_within
+from .budget_refine import PricedLps, guided, part_cores
 from .candidates import ChildArcs
 from .children import Outcome, sibling_keys, split
 from .document import Round
@@ -59,9 +60,9 @@ def _priced_lps(
     lam: float,
     mu: float,
     deadline: float,
-) -> int | None:
-    """Return a bound on the score of any choice that places `count` within `budget`, or None
-    when an LP did not end in time.
+) -> PricedLps:
+    """Return a bound on the score of any choice that places `count` within `budget` (None
+    when an LP did not end in time), and the LPs' solutions and reduced costs per arc.
 
     Each part's LP scores a place `score + mu - lam * fee`. A choice x that places `count`
     within the budget scores (with its sibling points) its parts' priced scores
@@ -69,6 +70,8 @@ def _priced_lps(
     `- mu * count + lam * budget` (weak duality; lam >= 0, the count exact). A hair of
     slack (a millionth of the terms' size) covers the LPs' tolerances.
     """
+    n_arcs = sum(len(p.left) for p in parts)
+    xs, rcs = np.zeros(n_arcs), np.full(n_arcs, np.inf)
 
     def one(p: Part) -> float | None:
         pf = fee[p.arcs]
@@ -77,15 +80,18 @@ def _priced_lps(
         )
         # no sibling cuts: nationally they gain 150 points (0.007%) for 2 s more (measured)
         lp = PlacementMip(inst).lp(max(deadline - time.monotonic(), 0.05))
-        return None if lp is None else lp.value
+        if lp is None:
+            return None
+        xs[p.arcs], rcs[p.arcs] = lp.x[: len(p.left)], lp.rc[: len(p.left)]
+        return lp.value
 
     with ThreadPoolExecutor(2) as pool:
         values = list(pool.map(one, parts))
     if any(v is None for v in values):
-        return None
-    total = sum(values) + lam * budget - mu * count
-    scale = sum(abs(v) for v in values) + lam * budget + abs(mu) * count
-    return math.floor(total + 1e-6 * scale + 1)
+        return PricedLps(None, xs, rcs)
+    total = sum(v for v in values if v is not None) + lam * budget - mu * count
+    scale = sum(abs(v) for v in values if v is not None) + lam * budget + abs(mu) * count
+    return PricedLps(math.floor(total + 1e-6 * scale + 1), xs, rcs)
 
 
 def _top_half(part: Part, half: np.ndarray, count: int) -> int:
@@ -199,6 +205,54 @@ def count_first(rnd: Round, arcs: ChildArcs, deadline: float) -> CountFirst:
     return CountFirst(fee, budget, key, sib_n, flows, most)
 
 
+def _count_bound(
+    part: Part,
+    half: np.ndarray,
+    fee: np.ndarray,
+    budget: int,
+    most: MostPlaced,
+    price: tuple[int, int] | None,
+    flows: Flows,
+    points: int,
+    clock: _Clock,
+    deadline: float,
+) -> tuple[int, PricedLps | None]:
+    """Return a bound on the score of every answer within `budget` that places `most.count`,
+    and the parts' priced LPs when they were solved (None: no time, or no binding)."""
+    at_count = _top_half(part, half, most.count)  # a bound when no flow gives a better one
+    # the bound's flows cover the whole round at once, each in one thread: their time is
+    # judged from the arcs, not from the search's last step (which may have been short)
+    if (
+        not most.proven
+        or price is None
+        or time.monotonic() + _WHOLE_FLOW_SECONDS_PER_ARC * len(fee) >= deadline - 1
+    ):
+        return at_count, None
+    # Every choice within budget places most.count: weak duality at the search's price,
+    # and the count's marginal value there (from the same flow with one fewer placed; the
+    # two flows side by side)
+    a, b = price
+    w = a * half - b * fee
+
+    def at(count: int) -> int:
+        x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w, count)
+        return int((w * x).sum())
+
+    with ThreadPoolExecutor(2) as pool:
+        here, fewer = pool.map(at, [most.count, most.count - 1])
+    at_count = min(at_count, (here + b * budget) // (2 * a))
+    if (
+        highs_binding() is None
+        or not clock.in_time()
+        or time.monotonic() + _LP_SECONDS_PER_ARC * len(fee) >= deadline - 1
+    ):
+        return at_count, None
+    # the parts' LPs know how siblings really earn their points
+    mu = (fewer - here) / (2 * a)
+    lps = _priced_lps(flows.parts, fee, budget, most.count, points, b / (2 * a), mu, deadline - 1)
+    return (at_count if lps.bound is None else min(at_count, lps.bound)), lps
+
+
 def within_budget(
     rnd: Round, arcs: ChildArcs, outcome: Outcome | None, first: CountFirst, deadline: float
 ) -> tuple[Outcome, bool]:
@@ -229,60 +283,67 @@ def within_budget(
     # need (the clock only guards the deadline; no decision depends on it otherwise).
     clock = _Clock(deadline - 1)
     flows = first.flows
-    # Siblings: the first search weighs a place by its score and the points of every sibling
-    # who could join it in its club; each later one by its score and the points of the
-    # siblings already there under the best answer so far (measured nationally: 2,113,791
-    # against 2,111,204 when the first weighs the score alone), from the last price scaled
-    # by how the weights of that answer compare.
+    # The first search weighs a place by its score and the points of every sibling who could
+    # join it in its club (measured nationally: 2,113,791 against 2,111,204 when it weighs
+    # the score alone, both after the later searches).
     half = base2 - 2 * big  # twice the score, plus the sibling points it could earn
     found, found_v = most.x, value(most.x)
-    price, weight = None, half
-    for i in range(_SEARCHES):
-        if i:
+    x, v, last = better_at_count(
+        flows, fee, budget, most, half, value, clock.in_time, found, None, budget // _CLOSE_FIRST
+    )
+    price = last if last[1] > 0 else None  # (1, 0): no price was needed
+    found, found_v = (x, v) if v > found_v else (found, found_v)
+    at_count, lps = _count_bound(
+        part, half, fee, budget, most, price, flows, points, clock, deadline
+    )
+    refined = ""
+    if lps is not None and lps.bound is not None:
+        # flows that follow the parts' LPs, then each part's MIP on its core (budget_refine);
+        # on rounds that go on to the whole MIP below, half the time left
+        found, found_v = guided(
+            flows,
+            fee,
+            budget,
+            most,
+            part,
+            points,
+            lps,
+            value,
+            clock.in_time,
+            found,
+            price,
+            budget // _CLOSE,
+        )
+        now = time.monotonic()
+        end = now + (deadline - 1 - now) / 2 if len(fee) <= _SEARCH_ARCS else deadline - 1
+        found, found_v, cores = part_cores(flows.parts, fee, budget, found, lps, value, points, end)
+        refined = "+lp" + ("+cores" if cores else "")
+    else:
+        # without the LPs, each later search weighs a place by its score and the points of
+        # the siblings already there under the best answer so far, from the last price
+        # scaled by how the weights of that answer compare
+        weight = half
+        for _ in range(1, _SEARCHES):
             before = int((weight * found).sum())
             weight = 2 * arcs.score + points * together_now(part, found)
             if price is not None and before > 0:
                 price = price[0], max(1, price[1] * int((weight * found).sum()) // before)
-        close = budget // (_CLOSE_FIRST if i == 0 else _CLOSE)
-        x, v, last = better_at_count(
-            flows, fee, budget, most, weight, value, clock.in_time, found, price, close
-        )
-        price = last if last[1] > 0 else price  # (1, 0): no price was needed
-        if v <= found_v and i:
-            break
-        found, found_v = (x, v) if v > found_v else (found, found_v)
-    at_count = _top_half(part, half, most.count)  # a bound when no flow gives a better one
-    # the bound's flows cover the whole round at once, each in one thread: their time is
-    # judged from the arcs, not from the searches' last step (which may have been short)
-    if (
-        most.proven
-        and price is not None
-        and time.monotonic() + _WHOLE_FLOW_SECONDS_PER_ARC * len(fee) < deadline - 1
-    ):
-        # Every choice within budget places most.count: weak duality at the last price, and
-        # the count's marginal value there (from the same flow with one fewer placed; the
-        # two flows side by side)
-        a, b = price
-        w = a * half - b * fee
-
-        def at(count: int) -> int:
-            x = max_weight_matching(part.n_left, caps, part.left, part.right, w, count)
-            return int((w * x).sum())
-
-        with ThreadPoolExecutor(2) as pool:
-            here, fewer = pool.map(at, [most.count, most.count - 1])
-        at_count = min(at_count, (here + b * budget) // (2 * a))
-        if (
-            highs_binding() is not None
-            and clock.in_time()
-            and time.monotonic() + _LP_SECONDS_PER_ARC * len(fee) < deadline - 1
-        ):
-            # the parts' LPs know how siblings really earn their points
-            mu = (fewer - here) / (2 * a)
-            lp = _priced_lps(
-                flows.parts, fee, budget, most.count, points, b / (2 * a), mu, deadline - 1
+            x, v, last = better_at_count(
+                flows,
+                fee,
+                budget,
+                most,
+                weight,
+                value,
+                clock.in_time,
+                found,
+                price,
+                budget // _CLOSE,
             )
-            at_count = at_count if lp is None else min(at_count, lp)
+            price = last if last[1] > 0 else price
+            if v <= found_v:
+                break
+            found, found_v = x, v
     best_x, best_v, best_ub, best_rc = found, found_v, None, None
     lo, hi = 0, int((_K * base2 // np.maximum(fee, 1)).max()) + 1
     bisect = _Clock(deadline - 1)  # stop before a price would overrun
@@ -307,7 +368,7 @@ def within_budget(
             lo = lam
     placed = int(best_x.sum())
     proven = best_ub is not None and best_ub < 2 * _K * (best_v + 1)
-    engine = "lagrangian-flow"
+    engine = "lagrangian-flow" + refined
     count_at_lp = most.count
     count_proven = most.proven and placed == most.count
     lp_bound = None
@@ -353,7 +414,7 @@ def within_budget(
         if sol.bound >= 0:
             mip_bound = sol.bound + (big * placed if fixed else 0)  # in folded units
             best_ub = min(best_ub, 2 * _K * mip_bound + 2 * _K - 1)
-        engine = "lagrangian-flow+mip"
+        engine = "lagrangian-flow" + refined + "+mip"
         placed = int(best_x.sum())
     score = best_v - big * placed
     bound = None if best_ub is None else best_ub // (2 * _K) - big * placed

@@ -167,11 +167,13 @@ def test_a_search_at_the_count_keeps_each_parts_count_and_the_budget(seed):
 @pytest.mark.parametrize(
     ("n", "seed", "budget"), [(300, 1, 30000.0), (500, 2, 150000.0), (400, 3, 60000.0)]
 )
-def test_on_large_rounds_the_flows_answer_places_the_most_and_its_bound_holds(
+def test_on_large_rounds_the_refined_answer_places_the_most_and_its_bound_holds(
     monkeypatch, n, seed, budget
 ):
     # The rounds too large for the bisection and the MIP (national ones) end with the flows'
-    # answer and bound: forced here on rounds the MILP proves.
+    # answer refined by the parts' LPs (`budget_refine`), and the bound of those LPs: forced
+    # here on rounds the MILP proves. The flows alone ended 0.4-0.5% below the optimum on
+    # these three; the refined answers are the optimum.
     monkeypatch.setattr(budget_mod, "_SEARCH_ARCS", 0)
     doc = generate_round(n, seed=seed, budget=budget, families=0, contact_families=0)
     reference = solve_milp(doc, time_limit=300)
@@ -180,11 +182,11 @@ def test_on_large_rounds_the_flows_answer_places_the_most_and_its_bound_holds(
     assert violations(doc, result) == []
     stats, best = result["stats"], reference["stats"]
     assert stats["placed"] == best["placed"]
-    assert stats["score"] <= best["score"] <= stats["bound"]
+    assert best["score"] * 0.999 <= stats["score"] <= best["score"] <= stats["bound"]
     # the parts' priced LPs make the bound informative (without them: 3-4% above)
     assert stats["bound"] <= best["score"] * 1.01
     assert (result["status"] == "optimal") == (stats["score"] == best["score"] == stats["bound"])
-    assert stats["engines"] == {"lagrangian-flow": 1}
+    assert stats["engines"] == {"lagrangian-flow+lp+cores": 1}
 
 
 def test_the_parts_priced_lps_bound_every_answer_at_the_count_whatever_the_prices():
@@ -201,7 +203,7 @@ def test_the_parts_priced_lps_bound_every_answer_at_the_count_whatever_the_price
     bounds = [
         budget_mod._priced_lps(
             parts, fee, budget, placed, rnd.params.sibling_points, lam, mu, time.monotonic() + 60
-        )
+        ).bound
         for lam, mu in [(0.0, 0.0), (0.0005, 20.0), (0.002, 50.0), (0.01, 300.0), (0.004, -40.0)]
     ]
     assert all(b is not None and b >= best for b in bounds)
