@@ -10,21 +10,24 @@ siblings earn their points, and their solution is integral but for a few childre
    points of the siblings already together under the best answer so far, while it gains.
 2. **A MIP on a core of each part** (`part_cores`): the arcs of the LP's support, of the
    answer, and each child's four cheapest arcs of reduced cost at most four points, with the
-   part's count fixed and, as its budget, what the part spends now plus what the round
-   leaves unspent (so the parts together stay within the budget). The parts go smallest
-   first; a core too large for HiGHS to gain anything in seconds is left out.
+   part's count fixed and, as its budget, what the part spends now plus a share of what the
+   round leaves unspent (so the parts together stay within the budget). A core too large
+   for HiGHS to gain anything in seconds is solved in windows of whole children, the part's
+   other children keeping their places. Two threads take the parts, each smallest first.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from .budget_flows import Flows, MostPlaced, better_at_count
-from .placement import Part, together_now
+from .placement import Part, sibling_bonus, together_now
 from .placement_mip import PlacementMip, _best_per_child
 from .placement_model import PlacementInstance
 
@@ -39,8 +42,14 @@ _CORE_ARCS = 4  # and at most this many of them
 # 8,500-20,000 arcs of parts of 127,000-176,000 arcs found no better answer in 4-12 s, those
 # of 2,100-7,000 arcs ended in 0.4-2.3 s with 100-300 points more each).
 _CORE_MAX = 8_000
+# so larger cores are solved in windows of about this many arcs (measured nationally: 14
+# windows of 1,600-4,000 arcs, 0.1-2.0 s and 13-170 points each)
+_WINDOW = 4_000
 # HiGHS' time for such a core, measured: ~0.3 ms an arc (presolve included)
 _CORE_SECONDS_PER_ARC = 3e-4
+# and the time it may take: the cores above gained 100-300 points each in 0.4-2.3 s under a
+# limit of 4 s, and nothing under one of ~1 s
+_CORE_GIVEN_PER_ARC = 6e-4
 _GAP = 1e-5  # a core's MIP stops this close to its own bound
 
 
@@ -67,25 +76,74 @@ def guided(
     found: np.ndarray,
     price: tuple[int, int] | None,
     close: int,
+    end: float,
+    took: float,
 ) -> tuple[np.ndarray, int]:
     """Return the best answer (at least `found`) of flows that follow the LP's solution, at
     the count `most` and within `budget`, and its value. `price` is the last search's (for
-    weights of twice the score)."""
+    weights of twice the score). A search starts only when one as long as the last (`took`
+    seconds, at first the search before these) would end by `end`: its first two steps
+    run whatever the clock says (a national round once ended 1.5 s late without this)."""
     found_v = value(found)
     follow = 4 * whole.score + np.rint(_FOLLOW * lps.x).astype(np.int64)
     start = None if price is None else (price[0], 2 * price[1])  # weights now 4 x the score
     for i in range(_SEARCHES):
-        if not in_time():
+        began = time.monotonic()
+        if began + took > end or not in_time():
             break
         weight = follow + (4 * points * together_now(whole, found) if i else 0)
         x, v, last = better_at_count(
             flows, fee, budget, most, weight, value, in_time, found, start, close
         )
+        took = time.monotonic() - began
         start = last if last[1] > 0 else start
         if v <= found_v:
             break
         found, found_v = x, v
     return found, found_v
+
+
+def windows(part: Part, keep: np.ndarray, limit: int) -> list[np.ndarray]:
+    """Split a part's core arcs `keep` (local indices) into windows of whole children of at
+    most about `limit` arcs each, children near each other in the core's graph together:
+    they are taken in breadth-first order over the activities they share, so a window
+    holds neighbouring clubs (and, mostly, a family's children). One window when the core
+    is small enough."""
+    if len(keep) <= limit:
+        return [keep]
+    left, right = part.left[keep], part.right[keep]
+    by_child = np.argsort(left, kind="stable")
+    child_start = np.searchsorted(left[by_child], np.arange(part.n_left + 1))
+    by_act = np.argsort(right, kind="stable")
+    act_start = np.searchsorted(right[by_act], np.arange(len(part.cap) + 1))
+    seen_act = np.zeros(len(part.cap), bool)
+    seen_child = np.zeros(part.n_left, bool)
+    order: list[int] = []
+    for first in np.unique(right).tolist():
+        if seen_act[first]:
+            continue
+        seen_act[first] = True
+        queue = deque([first])
+        while queue:
+            a = queue.popleft()
+            for c in left[by_act[act_start[a] : act_start[a + 1]]].tolist():
+                if seen_child[c]:
+                    continue
+                seen_child[c] = True
+                order.append(c)
+                for b in right[by_child[child_start[c] : child_start[c + 1]]].tolist():
+                    if not seen_act[b]:
+                        seen_act[b] = True
+                        queue.append(b)
+    sizes = np.diff(child_start)[order]
+    cut = (np.cumsum(sizes) - 1) // limit  # the window of each child, in that order
+    out = []
+    for w in range(int(cut[-1]) + 1):
+        children = np.asarray(order)[cut == w]
+        out.append(
+            np.concatenate([by_child[child_start[c] : child_start[c + 1]] for c in children])
+        )
+    return [keep[np.sort(w)] for w in out]
 
 
 def part_cores(
@@ -97,51 +155,104 @@ def part_cores(
     value: Callable[[np.ndarray], int],
     points: int,
     deadline: float,
+    workers: int = 2,
 ) -> tuple[np.ndarray, int, int]:
-    """Return the best answer after each part's MIP on its core (see the module), its value
-    and how many cores were solved. Each part keeps its count; the round stays within
-    `budget`."""
-    found_v = value(found)
+    """Return the best answer after each part's MIPs on its core (see the module), its value
+    and how many MIPs were solved. Each window keeps its count, and the round stays within
+    `budget`. The parts are dealt to `workers` threads (HiGHS releases the GIL; parts share
+    no child and no place), each with its parts' fees and an equal share of what is unspent."""
     cores = []
     for p in parts:
         rc, x = lps.rc[p.arcs], found[p.arcs]
         cheap = rc <= _CORE_POINTS
         least = _best_per_child(p.left, np.where(cheap, -np.rint(rc * 1024), -(2**40)), _CORE_ARCS)
         keep = np.flatnonzero((cheap & (least > 0)) | (lps.x[p.arcs] > 1e-9) | (x > 0))
-        if len(keep) <= _CORE_MAX:
-            cores.append((p, keep))
-    cores.sort(key=lambda pk: len(pk[1]))  # smallest first: the surest gains
-    solved = 0
-    for i, (p, keep) in enumerate(cores):
-        left = deadline - time.monotonic()
-        need = _CORE_SECONDS_PER_ARC * len(keep)
-        if left < need:
-            break
-        # this core's share of the time left, by arcs, at least what it needs
-        share = max(left * len(keep) / sum(len(k) for _, k in cores[i:]), need)
-        x = found[p.arcs]
-        pf = fee[p.arcs]
-        spare = budget - int((fee * found).sum())
-        inst = PlacementInstance(
-            p.left[keep],
-            p.right[keep],
-            p.cap,
-            p.score[keep],
-            p.sib_key[keep],
-            pf[keep],
-            int((pf * x).sum()) + spare,
-            int(x.sum()),
-            0,
-            points,
-        )
-        sol = PlacementMip(inst).solve(x[keep], min(share, left), gap=_GAP)
-        solved += 1
-        cand = found.copy()
-        cand[p.arcs[keep]] = sol.chosen  # every arc of the answer is in the core
-        if (
-            int(cand[p.arcs].sum()) == int(x.sum())
-            and int((fee * cand).sum()) <= budget
-            and value(cand) > found_v
-        ):
-            found, found_v = cand, value(cand)
-    return found, found_v, solved
+        cores.append((p, keep))
+    # the largest cores first, each to the least loaded worker; each worker then goes
+    # through its parts smallest first (the surest gains)
+    groups: list[list[tuple[Part, np.ndarray]]] = [[] for _ in range(min(workers, len(cores)))]
+    load = [0] * len(groups)
+    for p, keep in sorted(cores, key=lambda pk: (-len(pk[1]), int(pk[0].arcs[0]))):
+        i = load.index(min(load))
+        groups[i].append((p, keep))
+        load[i] += len(keep)
+    if not groups:
+        return found, value(found), 0
+    spare = (budget - int((fee * found).sum())) // len(groups)
+
+    def run(group: list[tuple[Part, np.ndarray]]) -> tuple[list[tuple[Part, np.ndarray]], int]:
+        out, solved, left_over = [], 0, spare
+        for p, keep in reversed(group):
+            x = found[p.arcs]
+            limit = _CORE_MAX if len(keep) <= _CORE_MAX else _WINDOW
+            for window in windows(p, keep, limit):
+                left = deadline - time.monotonic()
+                if left < _CORE_SECONDS_PER_ARC * len(window):
+                    break
+                seconds = min(left, _CORE_GIVEN_PER_ARC * len(window))
+                cand = _window_mip(p, window, fee[p.arcs], x, left_over, points, seconds)
+                solved += 1
+                pf = fee[p.arcs]
+                more = int((pf * cand).sum()) - int((pf * x).sum())
+                if more <= left_over and _part_value(p, cand, points) > _part_value(p, x, points):
+                    x, left_over = cand, left_over - more
+            out.append((p, x))
+        return out, solved
+
+    with ThreadPoolExecutor(len(groups)) as pool:
+        done = list(pool.map(run, groups))
+    found = found.copy()
+    for out, _ in done:
+        for p, x in out:
+            found[p.arcs] = x
+    return found, value(found), sum(n for _, n in done)
+
+
+def _part_value(p: Part, x: np.ndarray, points: int) -> int:
+    """A part's score under `x` (its arcs), sibling points included."""
+    return int((p.score * x).sum()) + sibling_bonus(p, x, points)
+
+
+def _window_mip(
+    p: Part,
+    window: np.ndarray,
+    fee: np.ndarray,
+    x: np.ndarray,
+    spare: int,
+    points: int,
+    seconds: float,
+) -> np.ndarray:
+    """Return the part's answer `x` (per its arcs; `fee` too) with the window's children
+    placed by a MIP on the window's arcs: as many of them placed, within their fees now
+    and `spare` more, the part's other children where they are, the places they take and
+    the siblings among them counted (a sibling's points for a club where a child outside
+    the window sits are added to the arc's score)."""
+    free = np.zeros(p.n_left, bool)
+    free[p.left[window]] = True
+    fixed = (x > 0) & ~free[p.left]
+    cap = p.cap - np.bincount(p.right[fixed], minlength=len(p.cap))
+    score = p.score[window]
+    key = p.sib_key[window]
+    if points and (key >= 0).any() and fixed.any():
+        keys, counts = np.unique(p.sib_key[fixed & (p.sib_key >= 0)], return_counts=True)
+        if len(keys):
+            pos = np.clip(np.searchsorted(keys, key), 0, len(keys) - 1)
+            score = score + points * np.where((key >= 0) & (keys[pos] == key), counts[pos], 0)
+    mine = free[p.left] & (x > 0)
+    inst = PlacementInstance(
+        p.left[window],
+        p.right[window],
+        cap,
+        score,
+        key,
+        fee[window],
+        int((fee * x)[mine].sum()) + spare,
+        int(x[mine].sum()),
+        0,
+        points,
+    )
+    sol = PlacementMip(inst).solve(x[window], seconds, gap=_GAP)
+    cand = x.copy()
+    cand[mine] = 0
+    cand[window] = sol.chosen  # every arc of a window's child in the answer is in it
+    return cand

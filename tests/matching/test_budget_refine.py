@@ -99,6 +99,8 @@ def test_each_step_keeps_the_counts_and_the_budget_and_never_loses(n, seed, town
         s.found,
         s.price,
         0,
+        time.monotonic() + 600,
+        0.0,
     )
     s.check(guided)
     assert guided_v == s.value(guided) >= before
@@ -122,13 +124,76 @@ def test_without_time_no_core_is_started():
     assert (x == s.found).all()
 
 
-def test_a_core_too_large_is_left_out(monkeypatch):
+@pytest.mark.parametrize("seed", [1, 2])
+def test_cores_in_windows_keep_the_counts_and_the_budget_and_never_lose(monkeypatch, seed):
+    # every core solved in windows of a few dozen arcs, the other children where they are
     monkeypatch.setattr(budget_refine, "_CORE_MAX", 0)
-    s = _Setup(_doc(300, 1, 30000.0), 3_000_000)
-    _x, _v, solved = budget_refine.part_cores(
+    monkeypatch.setattr(budget_refine, "_WINDOW", 25)
+    s = _Setup(_doc(400, seed, 120000.0, 2), 12_000_000)
+    x, v, solved = budget_refine.part_cores(
         s.flows.parts, s.fee, s.budget, s.found, s.lps, s.value, s.points, time.monotonic() + 60
     )
-    assert solved == 0
+    s.check(x)
+    assert v == s.value(x) >= s.value(s.found)
+    assert solved > len(s.flows.parts) + 2
+
+
+def test_windows_hold_whole_children_and_every_core_arc_once():
+    s = _Setup(_doc(400, 1, 40000.0), 4_000_000)
+    p = s.flows.parts[0]
+    keep = np.flatnonzero(s.lps.rc[p.arcs] <= 8)
+    parts = budget_refine.windows(p, keep, 50)
+    assert len(parts) > 3
+    joined = np.sort(np.concatenate(parts))
+    assert (joined == keep).all()
+    owner = {}
+    for i, w in enumerate(parts):
+        for c in np.unique(p.left[w]).tolist():
+            assert owner.setdefault(c, i) == i  # a child's arcs are in one window
+    most = np.bincount(p.left[keep]).max()
+    assert all(len(w) < 50 + most for w in parts)
+    assert budget_refine.windows(p, keep, len(keep))[0] is keep
+
+
+def test_a_window_counts_the_points_of_siblings_outside_it():
+    # A (child 0) sits in club 1 outside the window; its sibling B (child 1) may join it
+    # there (50 points, and 20 for the pair) or go to club 2 (55 points)
+    part = Part(
+        np.arange(3),
+        np.array([0, 1, 1]),
+        np.array([0, 1, 2]),
+        2,
+        np.array([1, 1, 1]),
+        np.array([60, 50, 55]),
+        np.array([7, 7, -1]),
+        np.array([2, 2, 1]),
+    )
+    x = np.array([1, 0, 1])
+    fee = np.zeros(3, np.int64)
+    cand = budget_refine._window_mip(part, np.array([1, 2]), fee, x, 0, 20, 10.0)
+    assert cand.tolist() == [1, 1, 0]
+    assert budget_refine._part_value(part, cand, 20) == 130
+    # without the pair's points club 2 stays the better place
+    cand = budget_refine._window_mip(part, np.array([1, 2]), fee, x, 0, 0, 10.0)
+    assert cand.tolist() == [1, 0, 1]
+
+
+def test_a_window_stays_within_its_fees_and_the_spare():
+    # B may move to a dearer place only when the spare covers it
+    part = Part(
+        np.arange(2),
+        np.array([0, 0]),
+        np.array([0, 1]),
+        1,
+        np.array([1, 1]),
+        np.array([40, 90]),
+        np.array([-1, -1]),
+        np.array([1, 1]),
+    )
+    x = np.array([1, 0])
+    fee = np.array([1000, 5000])
+    assert budget_refine._window_mip(part, np.arange(2), fee, x, 3999, 0, 10.0).tolist() == [1, 0]
+    assert budget_refine._window_mip(part, np.arange(2), fee, x, 4000, 0, 10.0).tolist() == [0, 1]
 
 
 def test_following_the_lp_seats_more_siblings_together_than_the_flows_alone():
@@ -149,6 +214,8 @@ def test_following_the_lp_seats_more_siblings_together_than_the_flows_alone():
         first,
         s.price,
         0,
+        time.monotonic() + 600,
+        0.0,
     )
     cored, _, _ = budget_refine.part_cores(
         s.flows.parts, s.fee, s.budget, guided, s.lps, s.value, s.points, time.monotonic() + 60
