@@ -181,28 +181,36 @@ def better_at_count(
         return point(*flows.fit(1, rank, weight, fee))
 
     price = (1, 0)
-    lo = free = point(*price)  # the most weight: beyond the budget, or the answer
-    keep(lo)
-    if lo.spent <= budget or not in_time():
-        return best_x, best_v, price
-    hi = None
+    lo: _Point | None = None  # the least fees beyond the budget so far
+    hi: _Point | None = None  # the most within it
     if start is not None and start[1] > 0:
         # from the start price, steps of 1/8 that double until the budget is bracketed
         a, b = flows.fit(*start, weight, fee)
         step = max(b // 8, 1)
+        timely = True
         for _ in range(_WIDEN):
             p = point(a, b)
             keep(p)
             if p.spent <= budget:
                 hi = p if hi is None or p.spent > hi.spent else hi
-            elif p.spent < lo.spent:
+            elif lo is None or p.spent < lo.spent:
                 lo = p
-            if (hi is not None and lo is not free) or not in_time():  # bracketed, or no time
+            timely = in_time()
+            if (hi is not None and lo is not None) or not timely:  # bracketed, or no time
                 break
             b = b - step if p.spent <= budget else b + step
             if b <= 0:
                 break
             step *= 2
+        if not timely:
+            return best_x, best_v, price
+    if lo is None:
+        # the most weight at no price: beyond the budget, or the answer (only needed when
+        # no start price found a point beyond the budget: such a point spends less)
+        lo = point(*price)
+        keep(lo)
+        if lo.spent <= budget or not in_time():
+            return best_x, best_v, price
     if hi is None:
         hi = least()
         keep(hi)

@@ -182,6 +182,7 @@ def part_cores(
 
     def run(group: list[tuple[Part, np.ndarray]]) -> tuple[list[tuple[Part, np.ndarray]], int]:
         out, solved, left_over = [], 0, spare
+        rest = sum(len(keep) for _, keep in group)  # core arcs not yet solved
         for p, keep in reversed(group):
             x = found[p.arcs]
             limit = _CORE_MAX if len(keep) <= _CORE_MAX else _WINDOW
@@ -189,7 +190,10 @@ def part_cores(
                 left = deadline - time.monotonic()
                 if left < _CORE_SECONDS_PER_ARC * len(window):
                     break
-                seconds = min(left, _CORE_GIVEN_PER_ARC * len(window))
+                # its share of the time left by arcs, at least what it is given an arc
+                share = left * len(window) / max(rest, 1)
+                seconds = min(left, max(share, _CORE_GIVEN_PER_ARC * len(window)))
+                rest -= len(window)
                 cand = _window_mip(p, window, fee[p.arcs], x, left_over, points, seconds)
                 solved += 1
                 pf = fee[p.arcs]
