@@ -295,11 +295,9 @@ def within_budget(
     # the score alone, both after the later searches).
     half = base2 - 2 * big  # twice the score, plus the sibling points it could earn
     found, found_v = most.x, value(most.x)
-    began = time.monotonic()
     x, v, last = better_at_count(
         flows, fee, budget, most, half, value, clock.in_time, found, None, budget // _CLOSE_FIRST
     )
-    took = time.monotonic() - began
     price = last if last[1] > 0 else None  # (1, 0): no price was needed
     found, found_v = (x, v) if v > found_v else (found, found_v)
     at_count, lps = _count_bound(
@@ -323,7 +321,6 @@ def within_budget(
             price,
             budget // _CLOSE,
             deadline - 1,
-            took,
         )
         now = time.monotonic()
         end = now + (deadline - 1 - now) / 2 if len(fee) <= _SEARCH_ARCS else deadline - 1

@@ -10,6 +10,7 @@ are flowed side by side in threads: OR-Tools releases the GIL.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Flows:
         self.parts = sorted(parts, key=lambda p: -len(p.left))  # the largest start first
         self.n_arcs = n_arcs
         self.workers = workers
+        self.step = 0.0  # seconds the last `run` took
         # the largest weight an arc may have: the costs times the nodes must fit int64
         self.limit = _LIMIT // (max((p.n_left + len(p.cap) for p in parts), default=0) + 3)
 
@@ -73,8 +75,10 @@ class Flows:
             placed = None if counts is None else counts[i]
             return max_weight_matching(p.n_left, p.cap, p.left, p.right, weight[p.arcs], placed)
 
+        began = time.monotonic()
         with ThreadPoolExecutor(self.workers) as pool:
             chosen = list(pool.map(one, range(len(self.parts))))
+        self.step = time.monotonic() - began
         x = np.zeros(self.n_arcs, np.int64)
         for p, c in zip(self.parts, chosen, strict=True):
             x[p.arcs] = c

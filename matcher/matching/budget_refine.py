@@ -36,6 +36,7 @@ from .placement_model import PlacementInstance
 # alone 71,017): 40 -> 71,498, 80 -> 71,469, 160 -> 71,437, 400 and 1,000 -> 71,429.
 _FOLLOW = 40
 _SEARCHES = 4  # guided searches at most: each later one only while the one before gained
+_STEPS = 3  # steps of flows a guided search takes at least (3-4 measured nationally)
 _CORE_POINTS = 4.0  # a core holds, per child, its cheapest arcs of reduced cost up to this
 _CORE_ARCS = 4  # and at most this many of them
 # Cores larger than this gained nothing within seconds (measured nationally: cores of
@@ -77,25 +78,22 @@ def guided(
     price: tuple[int, int] | None,
     close: int,
     end: float,
-    took: float,
 ) -> tuple[np.ndarray, int]:
     """Return the best answer (at least `found`) of flows that follow the LP's solution, at
     the count `most` and within `budget`, and its value. `price` is the last search's (for
-    weights of twice the score). A search starts only when one as long as the last (`took`
-    seconds, at first the search before these) would end by `end`: its first two steps
-    run whatever the clock says (a national round once ended 1.5 s late without this)."""
+    weights of twice the score). A search starts only when `_STEPS` steps of flows (as long
+    as the last one) would end by `end`: its first steps run whatever the clock says (a
+    national round once ended 1.5 s late without this guard)."""
     found_v = value(found)
     follow = 4 * whole.score + np.rint(_FOLLOW * lps.x).astype(np.int64)
     start = None if price is None else (price[0], 2 * price[1])  # weights now 4 x the score
     for i in range(_SEARCHES):
-        began = time.monotonic()
-        if began + took > end or not in_time():
+        if time.monotonic() + _STEPS * flows.step > end or not in_time():
             break
         weight = follow + (4 * points * together_now(whole, found) if i else 0)
         x, v, last = better_at_count(
             flows, fee, budget, most, weight, value, in_time, found, start, close
         )
-        took = time.monotonic() - began
         start = last if last[1] > 0 else start
         if v <= found_v:
             break

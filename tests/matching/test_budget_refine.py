@@ -100,7 +100,6 @@ def test_each_step_keeps_the_counts_and_the_budget_and_never_loses(n, seed, town
         s.price,
         0,
         time.monotonic() + 600,
-        0.0,
     )
     s.check(guided)
     assert guided_v == s.value(guided) >= before
@@ -215,7 +214,6 @@ def test_following_the_lp_seats_more_siblings_together_than_the_flows_alone():
         s.price,
         0,
         time.monotonic() + 600,
-        0.0,
     )
     cored, _, _ = budget_refine.part_cores(
         s.flows.parts, s.fee, s.budget, guided, s.lps, s.value, s.points, time.monotonic() + 60
@@ -225,3 +223,25 @@ def test_following_the_lp_seats_more_siblings_together_than_the_flows_alone():
     assert gap_after < gap_before / 2
     together = sibling_bonus(s.whole, cored, s.points)
     assert together > sibling_bonus(s.whole, first, s.points)
+
+
+def test_no_guided_search_starts_when_three_steps_would_pass_the_end():
+    s = _Setup(_doc(300, 1, 30000.0), 3_000_000)
+    s.flows.step = 10.0  # as if each step of flows took 10 s
+    x, v = budget_refine.guided(
+        s.flows,
+        s.fee,
+        s.budget,
+        s.most,
+        s.whole,
+        s.points,
+        s.lps,
+        s.value,
+        lambda: True,
+        s.found,
+        s.price,
+        0,
+        time.monotonic() + 29,
+    )
+    assert x is s.found
+    assert v == s.value(s.found)
