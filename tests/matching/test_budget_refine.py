@@ -77,6 +77,37 @@ class _Setup:
     def score(self, x: np.ndarray) -> int:
         return self.value(x) - self.big * int(x.sum())
 
+    def guided(self, found: np.ndarray, seconds: float = 600.0) -> tuple[np.ndarray, int]:
+        """The guided searches from `found`, ending within `seconds`."""
+        return budget_refine.guided(
+            self.flows,
+            self.fee,
+            self.budget,
+            self.most,
+            self.whole,
+            self.points,
+            self.lps,
+            self.value,
+            lambda: True,
+            found,
+            self.price,
+            0,
+            time.monotonic() + seconds,
+        )
+
+    def cores(self, found: np.ndarray, seconds: float = 60.0) -> tuple[np.ndarray, int, int]:
+        """The parts' core MIPs from `found`, ending within `seconds`."""
+        return budget_refine.part_cores(
+            self.flows.parts,
+            self.fee,
+            self.budget,
+            found,
+            self.lps,
+            self.value,
+            self.points,
+            time.monotonic() + seconds,
+        )
+
 
 def _doc(n: int, seed: int, budget: float, towns: int = 1) -> dict:
     return generate_round(n, towns=towns, seed=seed, budget=budget, families=0, contact_families=0)
@@ -86,26 +117,10 @@ def _doc(n: int, seed: int, budget: float, towns: int = 1) -> dict:
 def test_each_step_keeps_the_counts_and_the_budget_and_never_loses(n, seed, towns):
     s = _Setup(_doc(n, seed, 100.0 * n, towns), 100 * 100 * n)
     before = s.value(s.found)
-    guided, guided_v = budget_refine.guided(
-        s.flows,
-        s.fee,
-        s.budget,
-        s.most,
-        s.whole,
-        s.points,
-        s.lps,
-        s.value,
-        lambda: True,
-        s.found,
-        s.price,
-        0,
-        time.monotonic() + 600,
-    )
+    guided, guided_v = s.guided(s.found)
     s.check(guided)
     assert guided_v == s.value(guided) >= before
-    cored, cored_v, solved = budget_refine.part_cores(
-        s.flows.parts, s.fee, s.budget, guided, s.lps, s.value, s.points, time.monotonic() + 60
-    )
+    cored, cored_v, solved = s.cores(guided)
     s.check(cored)
     assert cored_v == s.value(cored) >= guided_v
     assert solved == len(s.flows.parts)  # small parts: every core is solved
@@ -115,9 +130,7 @@ def test_each_step_keeps_the_counts_and_the_budget_and_never_loses(n, seed, town
 
 def test_without_time_no_core_is_started():
     s = _Setup(_doc(300, 1, 30000.0), 3_000_000)
-    x, v, solved = budget_refine.part_cores(
-        s.flows.parts, s.fee, s.budget, s.found, s.lps, s.value, s.points, time.monotonic() - 1
-    )
+    x, v, solved = s.cores(s.found, -1)
     assert solved == 0
     assert v == s.value(s.found)
     assert (x == s.found).all()
@@ -129,9 +142,7 @@ def test_cores_in_windows_keep_the_counts_and_the_budget_and_never_lose(monkeypa
     monkeypatch.setattr(budget_refine, "_CORE_MAX", 0)
     monkeypatch.setattr(budget_refine, "_WINDOW", 25)
     s = _Setup(_doc(400, seed, 120000.0, 2), 12_000_000)
-    x, v, solved = budget_refine.part_cores(
-        s.flows.parts, s.fee, s.budget, s.found, s.lps, s.value, s.points, time.monotonic() + 60
-    )
+    x, v, solved = s.cores(s.found)
     s.check(x)
     assert v == s.value(x) >= s.value(s.found)
     assert solved > len(s.flows.parts) + 2
@@ -200,24 +211,8 @@ def test_following_the_lp_seats_more_siblings_together_than_the_flows_alone():
     # well below the optimum, mostly for the siblings they leave apart
     s = _Setup(_doc(1000, 4, 150_000.0), 15_000_000)
     first = s.found
-    guided, _ = budget_refine.guided(
-        s.flows,
-        s.fee,
-        s.budget,
-        s.most,
-        s.whole,
-        s.points,
-        s.lps,
-        s.value,
-        lambda: True,
-        first,
-        s.price,
-        0,
-        time.monotonic() + 600,
-    )
-    cored, _, _ = budget_refine.part_cores(
-        s.flows.parts, s.fee, s.budget, guided, s.lps, s.value, s.points, time.monotonic() + 60
-    )
+    guided, _ = s.guided(first)
+    cored, _, _ = s.cores(guided)
     gap_before = s.lps.bound - s.score(first)
     gap_after = s.lps.bound - s.score(cored)
     assert gap_after < gap_before / 2
@@ -228,20 +223,6 @@ def test_following_the_lp_seats_more_siblings_together_than_the_flows_alone():
 def test_no_guided_search_starts_when_three_steps_would_pass_the_end():
     s = _Setup(_doc(300, 1, 30000.0), 3_000_000)
     s.flows.step = 10.0  # as if each step of flows took 10 s
-    x, v = budget_refine.guided(
-        s.flows,
-        s.fee,
-        s.budget,
-        s.most,
-        s.whole,
-        s.points,
-        s.lps,
-        s.value,
-        lambda: True,
-        s.found,
-        s.price,
-        0,
-        time.monotonic() + 29,
-    )
+    x, v = s.guided(s.found, 29)
     assert x is s.found
     assert v == s.value(s.found)
