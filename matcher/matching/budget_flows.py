@@ -106,8 +106,8 @@ def most_within(
     """Return the most children whose fees fit `budget` (øre per arc in `fee`).
 
     F(q), the least fee that places q children, is convex (a min-cost flow's value in its
-    amount), and flows that maximise `a * placed - b * fees` land on its lower hull. From the
-    choices that cost nothing (a = 0) and the most placed at least fees, each step prices the
+    amount), and flows that maximise `a * placed - b * fees` land on its lower hull. From
+    placing nobody (F(0) = 0) and the most placed at least fees, each step prices the
     flows by the chord between the last point within the budget and the first beyond it:
     they either find a hull point between the two or show the chord is an edge of F. Then F
     is linear there, and the largest q with F(q) <= budget is the most that fit: no choice
@@ -121,7 +121,10 @@ def most_within(
     def point(a: int, b: int, counts: list[int] | None = None) -> _Point:
         return flows.run(a * ones - b * fee, ones, fee, counts)
 
-    lo, hi = point(0, 1), point(top, 1)
+    # placing nobody costs nothing: F(0) = 0 is the hull's first point (no flow needed, ~1 s
+    # nationally); the chords find any choices that cost nothing either
+    none = np.zeros(len(flows.parts), np.int64)
+    lo, hi = _Point(np.zeros(flows.n_arcs, np.int64), none, none), point(top, 1)
     if hi.spent <= budget:
         return MostPlaced(hi.x, hi.total, hi.gain.tolist(), exact, binds=False)
     while in_time():
