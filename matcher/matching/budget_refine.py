@@ -136,7 +136,7 @@ def windows(part: Part, keep: np.ndarray, limit: int) -> list[np.ndarray]:
     sizes = np.diff(child_start)[order]
     cut = (np.cumsum(sizes) - 1) // limit  # the window of each child, in that order
     out = []
-    for w in range(int(cut[-1]) + 1):
+    for w in np.unique(cut).tolist():  # (a child of more arcs than `limit` skips a number)
         children = np.asarray(order)[cut == w]
         out.append(
             np.concatenate([by_child[child_start[c] : child_start[c + 1]] for c in children])

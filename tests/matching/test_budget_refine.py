@@ -163,6 +163,9 @@ def test_windows_hold_whole_children_and_every_core_arc_once():
     most = np.bincount(p.left[keep]).max()
     assert all(len(w) < 50 + most for w in parts)
     assert budget_refine.windows(p, keep, len(keep))[0] is keep
+    # windows smaller than a child's arcs: one child a window
+    single = budget_refine.windows(p, keep, 1)
+    assert [len(np.unique(p.left[w])) for w in single] == [1] * len(np.unique(p.left[keep]))
 
 
 def test_a_window_counts_the_points_of_siblings_outside_it():
