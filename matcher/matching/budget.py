@@ -438,7 +438,11 @@ def within_budget(
     if count_proven and placed == count_at_lp:
         for other in (at_count, lp_bound):
             bound = other if bound is None or other is not None and other < bound else bound
-    bound = score if proven or bound is None else max(score, bound)
+    if bound is None:
+        # nothing priced this count (the count's search ran out of time on a round too large
+        # for the bisection): each child at its best place, the best `placed` of them
+        bound = _top_half(part, half, placed)
+    bound = score if proven else max(score, bound)
     proven = proven or (count_proven and placed == count_at_lp and bound <= score)
     n_parts = len(flows.parts)
     return (

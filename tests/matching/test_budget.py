@@ -3,12 +3,17 @@ keeps are those neither the Lagrangian bound nor the LP with the budget row rule
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from benchmarks.generate import generate_round
 from benchmarks.milp_reference import solve_milp
 from matcher.matching import budget as budget_mod
 from matcher.matching import placement_mip, solve
+from matcher.matching.candidates import build_child_arcs
+from matcher.matching.children import sibling_keys
+from matcher.matching.document import read_round
+from matcher.matching.placement_model import PlacementInstance
 
 
 def _last_budget_mip(monkeypatch, doc: dict) -> tuple[dict, int]:
@@ -51,3 +56,43 @@ def test_the_lps_reduced_costs_shrink_the_mip_and_it_still_proves_the_optimum(
     again, more = _last_budget_mip(monkeypatch, doc)
     assert again["stats"]["score"] == result["stats"]["score"]
     assert more > arcs
+
+
+def test_a_count_the_search_could_not_prove_gets_a_bound_that_holds(monkeypatch):
+    # the count's search stopped after two steps (as on a national round whose minute ran
+    # out), on the path of rounds too large for the bisection: the bound must still hold
+    # for every answer placing as many within the budget (it once equalled the answer)
+    monkeypatch.setattr(budget_mod, "_SEARCH_ARCS", 0)
+    real = budget_mod.most_within
+
+    def hurried(flows, fee, budget, in_time):
+        steps = iter([True, True])
+        return real(flows, fee, budget, lambda: next(steps, False))
+
+    monkeypatch.setattr(budget_mod, "most_within", hurried)
+    doc = generate_round(400, seed=3, budget=60000.0, families=0, contact_families=0)
+    result = solve(doc)
+    stats = result["stats"]
+    assert result["status"] == "feasible"
+    # the exact best score with that many placed within the budget, by HiGHS
+    rnd = read_round(doc)
+    arcs = build_child_arcs(rnd)
+    key, _ = sibling_keys(rnd, arcs)
+    caps = np.array([a.capacity for a in rnd.activities], np.int64)
+    fee = budget_mod.fees_in_ore(arcs.fee[arcs.act])
+    exact = placement_mip.PlacementMip(
+        PlacementInstance(
+            arcs.child,
+            arcs.act,
+            caps,
+            arcs.score,
+            key,
+            fee,
+            budget_mod.budget_in_ore(60000.0),
+            stats["placed"],
+            0,
+            rnd.params.sibling_points,
+        )
+    ).solve(np.zeros(len(arcs.child), np.int64), 120)
+    assert exact.proven
+    assert stats["score"] <= exact.objective <= stats["bound"]
