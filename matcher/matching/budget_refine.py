@@ -9,7 +9,8 @@ siblings earn their points, and their solution is integral but for a few childre
    (`budget_flows.better_at_count`) over weights `4 x score + 40 x x_LP`, then again with the
    points of the siblings already together under the best answer so far, while it gains.
 2. **A MIP on a core of each part** (`part_cores`): the arcs of the LP's support, of the
-   answer, and each child's four cheapest arcs of reduced cost at most four points, with the
+   answer, and each child's four cheapest arcs of reduced cost at most four points
+   (`placement.cheap_core`, as for a part without a budget), with the
    part's count fixed and, as its budget, what the part spends now plus a share of what the
    round leaves unspent (so the parts together stay within the budget). A core too large
    for HiGHS to gain anything in seconds is solved in windows of whole children, the part's
@@ -27,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .budget_flows import Flows, MostPlaced, better_at_count
-from .placement import Part, sibling_bonus, together_now
-from .placement_mip import PlacementMip, _best_per_child
+from .placement import Part, cheap_core, sibling_bonus, together_now
+from .placement_mip import PlacementMip
 from .placement_model import PlacementInstance
 
 # How strongly a flow follows the LP: per unit of the LP's solution, in quarter points (10
@@ -37,8 +38,6 @@ from .placement_model import PlacementInstance
 _FOLLOW = 40
 _SEARCHES = 4  # guided searches at most: each later one only while the one before gained
 _STEPS = 3  # steps of flows a guided search takes at least (3-4 measured nationally)
-_CORE_POINTS = 4.0  # a core holds, per child, its cheapest arcs of reduced cost up to this
-_CORE_ARCS = 4  # and at most this many of them
 # Cores larger than this gained nothing within seconds (measured nationally: cores of
 # 8,500-20,000 arcs of parts of 127,000-176,000 arcs found no better answer in 4-12 s, those
 # of 2,100-7,000 arcs ended in 0.4-2.3 s with 100-300 points more each).
@@ -161,10 +160,7 @@ def part_cores(
     no child and no place), each with its parts' fees and an equal share of what is unspent."""
     cores = []
     for p in parts:
-        rc, x = lps.rc[p.arcs], found[p.arcs]
-        cheap = rc <= _CORE_POINTS
-        least = _best_per_child(p.left, np.where(cheap, -np.rint(rc * 1024), -(2**40)), _CORE_ARCS)
-        keep = np.flatnonzero((cheap & (least > 0)) | (lps.x[p.arcs] > 1e-9) | (x > 0))
+        keep = np.flatnonzero(cheap_core(p.left, lps.rc[p.arcs], lps.x[p.arcs], found[p.arcs]))
         cores.append((p, keep))
     # the largest cores first, each to the least loaded worker; each worker then goes
     # through its parts smallest first (the surest gains)
@@ -233,20 +229,15 @@ def _window_mip(
     free[p.left[window]] = True
     fixed = (x > 0) & ~free[p.left]
     cap = p.cap - np.bincount(p.right[fixed], minlength=len(p.cap))
-    score = p.score[window]
-    key = p.sib_key[window]
-    if points and (key >= 0).any() and fixed.any():
-        keys, counts = np.unique(p.sib_key[fixed & (p.sib_key >= 0)], return_counts=True)
-        if len(keys):
-            pos = np.clip(np.searchsorted(keys, key), 0, len(keys) - 1)
-            score = score + points * np.where((key >= 0) & (keys[pos] == key), counts[pos], 0)
+    # the siblings outside the window already in an arc's club
+    score = p.score[window] + points * together_now(p, fixed.astype(np.int64))[window]
     mine = free[p.left] & (x > 0)
     inst = PlacementInstance(
         p.left[window],
         p.right[window],
         cap,
         score,
-        key,
+        p.sib_key[window],
         fee[window],
         int((fee * x)[mine].sum()) + spare,
         int(x[mine].sum()),

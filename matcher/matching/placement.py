@@ -163,6 +163,17 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
 # 12.2 s with five; on the national round's parts 5% faster than three.
 _CORE_POINTS = 4.0
 _CORE_ARCS = 4
+
+
+def cheap_core(left: np.ndarray, rc: np.ndarray, x_lp: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Return, per arc, whether it is in the core for an answer only (see above): the LP's
+    support (`x_lp`), the answer's arcs (`best`) and each child's (`left`) cheapest arcs of
+    reduced cost (`rc`) at most `_CORE_POINTS`, `_CORE_ARCS` of them at most."""
+    cheap = rc <= _CORE_POINTS
+    least = _best_per_child(left, np.where(cheap, -np.rint(rc * 1024), -(2**40)), _CORE_ARCS)
+    return (cheap & (least > 0)) | (x_lp > 1e-9) | (best > 0)
+
+
 # With sibling cuts the LP is 0-6 points above the optimum on 13 of 15 municipality rounds
 # (seeds 0-14): the first MIP holds every arc of an answer scoring more than two points below
 # the LP's bound, and proves the optimum by itself when it gets there (9 of those 15 rounds;
@@ -295,11 +306,7 @@ def _solve_whole(
         # The LP is far above the answer (national parts): a MIP on a core of the cheapest
         # arcs, for an answer only. Half the time, or all of it when the proof's model (sized
         # from the answer so far) could not be started after it anyway.
-        cheap = rc <= _CORE_POINTS
-        least = _best_per_child(
-            part.left, np.where(cheap, -np.rint(rc * 1024), -(2**40)), _CORE_ARCS
-        )
-        core = mip.arc_mask((cheap & (least > 0)) | (lp.x[:m] > 1e-9) | (best > 0))
+        core = mip.arc_mask(cheap_core(part.left, rc, lp.x[:m], best))
         if left > _MIN_MODEL_SECONDS_PER_ARC * core[:m].sum():
             later = _proof_seconds(int((rc <= _slack(lp.value, best_value)).sum()))
             seconds = left / 2 if later < left / 2 else left
