@@ -97,7 +97,17 @@ def split(rnd: Round, arcs: ChildArcs, sib_key: np.ndarray, sib_n: np.ndarray) -
         kids, left = np.unique(arcs.child[idx], return_inverse=True)
         acts, right = np.unique(arcs.act[idx], return_inverse=True)
         parts.append(
-            Part(idx, left, right, len(kids), caps[acts], arcs.score[idx], sib_key[idx], sib_n[idx])
+            Part(
+                idx,
+                left,
+                right,
+                len(kids),
+                caps[acts],
+                arcs.score[idx],
+                sib_key[idx],
+                sib_n[idx],
+                club=arcs.club[arcs.act[idx]],
+            )
         )
     return parts
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import placement_mip
+from . import placement_mip, regions
 from .flow import max_weight_matching
 from .placement_mip import LpSolution, PlacementMip, _best_per_child
 from .placement_model import PlacementInstance, PlacementSolution
@@ -58,6 +58,7 @@ class Part:
     score: np.ndarray
     sib_key: np.ndarray
     sib_n: np.ndarray  # children of the family with a candidate in the arc's club
+    club: np.ndarray | None = None  # per arc, its club (`regions.py` splits a part by them)
 
 
 @dataclass
@@ -323,6 +324,20 @@ def _solve_whole(
         elif sol.bound >= 0:
             bound = min(bound, max(sol.bound, best_value))
         notes["mip_bound"] = int(sol.bound)
+    elif bound > best_value and part.club is not None:
+        # Too large for one proof: a bound by the part's towns, each its own MIP
+        # (`regions.py`), whose answers also replace the incumbent's where they can.
+        town = regions.towns(part.left, part.club)
+        reg = regions.regional_bound(mip, lp, town, best, deadline, _proof_seconds)
+        if reg is not None:
+            for arcs_of_town, arcs in reg.answers:
+                cand = regions.splice(best, part.left, arcs_of_town, arcs)
+                if cand is not None:
+                    improve(cand)
+            if reg.bound is not None:
+                bound = min(bound, max(reg.bound, best_value))
+            notes["towns"] = {"towns": reg.towns, "between": reg.crossing, "arcs": reg.arcs}
+            notes["towns_bound"] = reg.bound
     return best, best_value, bound, notes
 
 

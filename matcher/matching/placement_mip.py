@@ -167,6 +167,7 @@ class LpSolution:
     value: float
     x: np.ndarray
     rc: np.ndarray
+    row_dual: np.ndarray | None = None  # per row, of HiGHS' minimisation (`regions.py`)
 
 
 class PlacementMip:
@@ -226,7 +227,9 @@ class PlacementMip:
             one[one] = inst.cap[sides[0][one]] <= 1
             self.col_upper[m:][one] = 0.0
         # Most placed: the flow already knows how many fit (without a budget).
+        self.count_row: int | None = None
         if inst.placed is not None and not fill_all:
+            self.count_row = n_rows
             rows.append(np.full(m, n_rows))
             cols.append(arange)
             vals.append(np.ones(m))
@@ -383,7 +386,7 @@ class PlacementMip:
             if len(add) == 0:
                 value = -float(h.getInfo().objective_function_value)
                 x = np.asarray(sol.col_value)
-                settled = LpSolution(value, x, rc)
+                settled = LpSolution(value, x, rc, np.asarray(sol.row_dual))
                 found = None
                 now = time.monotonic()
                 # a round of cuts only while the gain lasts and in the first half of the time

@@ -1,0 +1,135 @@
+"""A bound by towns for parts too large for one proof (`regions.py`)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import matcher.matching.placement as placement
+from benchmarks.generate import generate_round
+from matcher.matching import regions
+from matcher.matching.candidates import build_child_arcs
+from matcher.matching.children import sibling_keys, split
+from matcher.matching.document import read_round
+from matcher.matching.flow import max_weight_matching
+from matcher.matching.placement import Part, _instance, fold_weight, sibling_bonus, solve_part
+from matcher.matching.placement_mip import PlacementMip
+
+
+def _largest(seed: int, n: int) -> tuple[Part, int]:
+    rnd = read_round(generate_round(n, towns=1, seed=seed))
+    arcs = build_child_arcs(rnd)
+    sib_key, sib_n = sibling_keys(rnd, arcs)
+    parts = split(rnd, arcs, sib_key, sib_n)
+    return max(parts, key=lambda p: len(p.left)), rnd.params.sibling_points
+
+
+def _joined(a: Part, b: Part, bridges: int) -> Part:
+    """One part of two towns `a` and `b`, joined by `bridges` children of `a` who may also
+    go to `b`'s first activity (as children between two towns do)."""
+    shift = lambda x, by: np.where(x >= 0, x + by, -1)  # noqa: E731
+    left = np.r_[a.left, b.left + a.n_left]
+    right = np.r_[a.right, b.right + len(a.cap)]
+    score = np.r_[a.score, b.score]
+    sib_key = np.r_[a.sib_key, shift(b.sib_key, int(a.sib_key.max()) + 1)]
+    sib_n = np.r_[a.sib_n, b.sib_n]
+    club = np.r_[a.club, b.club + int(a.club.max()) + 1]
+    lone = np.flatnonzero(a.sib_key < 0)  # children without siblings there
+    kids = np.unique(a.left[lone])[:bridges]
+    left = np.r_[left, kids]
+    right = np.r_[right, np.full(len(kids), len(a.cap))]
+    score = np.r_[score, np.full(len(kids), 60)]
+    sib_key = np.r_[sib_key, np.full(len(kids), -1)]
+    sib_n = np.r_[sib_n, np.ones(len(kids), np.int64)]
+    club = np.r_[club, np.full(len(kids), int(b.club[b.right == 0][0]) + int(a.club.max()) + 1)]
+    order = np.lexsort((right, left))
+    return Part(
+        np.arange(len(left)),
+        left[order],
+        right[order],
+        a.n_left + b.n_left,
+        np.r_[a.cap, b.cap],
+        score[order],
+        sib_key[order],
+        sib_n[order],
+        club=club[order],
+    )
+
+
+def test_towns_split_where_few_children_cross_and_nowhere_else():
+    rng = np.random.default_rng(0)
+    # two towns of 20 clubs, 400 children each with 6 clubs of their own town; 3 children
+    # of the first may also go to one club of the second
+    lefts, clubs = [], []
+    for child in range(800):
+        town = child // 400
+        picks = rng.choice(20, 6, replace=False) + 20 * town
+        lefts += [child] * 6
+        clubs += picks.tolist()
+    for child in range(3):
+        lefts.append(child)
+        clubs.append(25)
+    left, club = np.array(lefts), np.array(clubs)
+    order = np.lexsort((club, left))
+    town = regions.towns(left[order], club[order], min_arcs=100)
+    by_club = {int(c): int(t) for c, t in zip(club[order], town, strict=True)}
+    assert len(set(by_club.values())) == 2
+    assert len({by_club[c] for c in range(20)}) == 1
+    assert len({by_club[c] for c in range(20, 40)}) == 1
+    # one town alone: any split would cross a third of its children or more
+    alone = left < 400
+    assert (regions.towns(left[alone], club[alone], min_arcs=100) == 0).all()
+    # and a part under the size worth splitting is left whole
+    assert (regions.towns(left[order], club[order]) == 0).all()
+
+
+@pytest.mark.parametrize("seed", [3, 21])
+def test_the_towns_bound_every_answer_whatever_the_split_and_the_incumbent(seed):
+    part, points = _largest(seed, 500)
+    w = fold_weight(part, points) + part.score
+    x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
+    placed = int(x.sum())
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), placed, points))
+    lp = mip.lp(60.0, x, cuts=True)
+    assert lp is not None and lp.row_dual is not None
+    exact = mip.solve(x, 120.0)
+    assert exact.proven
+    for split_by in (3, 5):  # towns that cut through a town: many children between them
+        town = part.club % split_by
+        for incumbent in (x, exact.chosen):  # a weak one (the flow's) and the optimum
+            got = regions.regional_bound(
+                mip, lp, town, incumbent, time.monotonic() + 60, lambda arcs: 0.0
+            )
+            assert got is not None and got.bound is not None
+            assert got.bound >= exact.objective
+            # the towns' answers, where they can be spliced in, are answers
+            for arcs_of_town, arcs in got.answers:
+                cand = regions.splice(incumbent, part.left, arcs_of_town, arcs)
+                if cand is not None:
+                    assert np.bincount(part.left, cand).max() <= 1
+                    taken = np.bincount(part.right, cand, minlength=len(part.cap))
+                    assert (taken <= part.cap).all()
+
+
+def test_towns_prove_a_part_whose_proof_does_not_fit(monkeypatch):
+    a, points = _largest(0, 2000)  # two municipality rounds whose LPs are 2 and 9 points
+    b, _ = _largest(7, 2000)  # above their optima, joined by two children
+    part = _joined(a, b, bridges=2)
+    whole = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert whole.proven and "towns" not in whole.notes
+    # now no MIP over the whole part fits (no target's core, no proof), a town's does
+    monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
+    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e9)
+    by_towns = regions.regional_bound
+    monkeypatch.setattr(
+        regions, "regional_bound", lambda *args: by_towns(*args[:5], lambda arcs: 0.0)
+    )
+    got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert got.notes["towns"]["towns"] == 2 and got.notes["towns"]["between"] == 2
+    assert got.bound >= whole.score  # never below the optimum
+    assert got.proven and got.score == whole.score
+    assert got.score == int((part.score * got.chosen).sum()) + sibling_bonus(
+        part, got.chosen, points
+    )
