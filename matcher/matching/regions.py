@@ -181,7 +181,7 @@ def regional_bound(
         if setup is None or not setup.ok:
             break
         keys = [tuple(np.flatnonzero(group == g).tolist()) for g in labels]
-        sizes = np.bincount(town, setup.keep[: mip.n_arcs], minlength=k)
+        sizes = np.bincount(town, setup.keep[: mip.n_arcs], minlength=k).astype(np.int64)
         todo = [r for r in np.argsort(sizes, kind="stable") if keys[r] not in solved]
         if time.monotonic() + sum(seconds_for(int(sizes[r])) for r in todo) > deadline:
             break
