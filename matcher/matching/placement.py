@@ -189,6 +189,9 @@ _NODES = 10
 # on the municipality rounds and about 0.14% on national parts, 2.7% on that round (where the
 # earlier core's answer makes the proof 8 s shorter).
 _NEAR = 0.01
+# Towns (`regions.py`) are tried before a proof estimated longer than this (the municipality
+# rounds' proofs take 0.3-1.5 s: they never split).
+_TOWNS_FROM_SECONDS = 5.0
 # HiGHS' presolve and probing cannot be interrupted: no MIP is started with less time left
 # than this per arc of its model (~1-3 s on 31,000 arcs before the first bound, measured).
 _MIN_MODEL_SECONDS_PER_ARC = 1e-4
@@ -313,6 +316,22 @@ def _solve_whole(
             seconds = left / 2 if later < left / 2 else left
             improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
     keep = _fixed_model(mip, lp, best_value, best)
+    proof = _proof_seconds(int(keep[:m].sum()))
+    if bound > best_value and part.club is not None and proof > _TOWNS_FROM_SECONDS:
+        # A long proof: first a bound by the part's towns, each its own MIP (`regions.py`),
+        # when they take less time; their answers replace the incumbent's where they can.
+        town = regions.towns(part.left, part.club)
+        reg = regions.regional_bound(mip, lp, town, best, deadline, _proof_seconds, proof)
+        if reg is not None:
+            for arcs_of_town, arcs in reg.answers:
+                cand = regions.splice(best, part.left, arcs_of_town, arcs)
+                if cand is not None:
+                    improve(cand)
+            if reg.bound is not None:
+                bound = min(bound, max(reg.bound, best_value))
+            notes["towns"] = {"towns": reg.towns, "between": reg.crossing, "arcs": reg.arcs}
+            notes["towns_bound"] = reg.bound
+            keep = _fixed_model(mip, lp, best_value, best)
     notes["arcs_in_model"] = int(keep[:m].sum())
     left = deadline - time.monotonic()
     if bound > best_value and left > _proof_seconds(int(keep[:m].sum())):
@@ -324,20 +343,6 @@ def _solve_whole(
         elif sol.bound >= 0:
             bound = min(bound, max(sol.bound, best_value))
         notes["mip_bound"] = int(sol.bound)
-    elif bound > best_value and part.club is not None:
-        # Too large for one proof: a bound by the part's towns, each its own MIP
-        # (`regions.py`), whose answers also replace the incumbent's where they can.
-        town = regions.towns(part.left, part.club)
-        reg = regions.regional_bound(mip, lp, town, best, deadline, _proof_seconds)
-        if reg is not None:
-            for arcs_of_town, arcs in reg.answers:
-                cand = regions.splice(best, part.left, arcs_of_town, arcs)
-                if cand is not None:
-                    improve(cand)
-            if reg.bound is not None:
-                bound = min(bound, max(reg.bound, best_value))
-            notes["towns"] = {"towns": reg.towns, "between": reg.crossing, "arcs": reg.arcs}
-            notes["towns_bound"] = reg.bound
     return best, best_value, bound, notes
 
 

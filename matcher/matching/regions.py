@@ -150,10 +150,12 @@ def regional_bound(
     best: np.ndarray,
     deadline: float,
     seconds_for: Any,
+    cheaper_than: float = math.inf,
 ) -> RegionalBound | None:
     """Bound a part by its towns (`region`, per arc) under the LP's duals, see the module's
     doc; `best` is the incumbent (arcs), `seconds_for(arcs)` how long a MIP on that many
-    arcs takes (towns start only when all those still to solve fit before `deadline`).
+    arcs takes (towns start only when all those still to solve fit before `deadline`, and
+    the first towns only when they take less than `cheaper_than` seconds).
     While the bound is above the incumbent, the town whose MIP beats its share the most is
     merged with the town it shares the most children with, and the merged town is solved
     (the others keep their MIPs: their prices do not change). None when the part is one
@@ -183,7 +185,8 @@ def regional_bound(
         keys = [tuple(np.flatnonzero(group == g).tolist()) for g in labels]
         sizes = np.bincount(town, setup.keep[: mip.n_arcs], minlength=k).astype(np.int64)
         todo = [r for r in np.argsort(sizes, kind="stable") if keys[r] not in solved]
-        if time.monotonic() + sum(seconds_for(int(sizes[r])) for r in todo) > deadline:
+        cost = sum(seconds_for(int(sizes[r])) for r in todo)
+        if time.monotonic() + cost > deadline or (not solved and cost >= cheaper_than):
             break
         for r in todo:
             columns = np.flatnonzero(setup.keep & (setup.col_town == r))

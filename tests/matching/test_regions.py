@@ -133,3 +133,17 @@ def test_towns_prove_a_part_whose_proof_does_not_fit(monkeypatch):
     assert got.score == int((part.score * got.chosen).sum()) + sibling_bonus(
         part, got.chosen, points
     )
+
+
+def test_towns_go_before_a_long_proof_when_their_models_are_smaller(monkeypatch):
+    a, points = _largest(0, 2000)
+    b, _ = _largest(7, 2000)
+    part = _joined(a, b, bridges=2)
+    monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
+    # every MIP costs by its arcs (above `_TOWNS_FROM_SECONDS` for the whole part's proof)
+    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e-3 * arcs)
+    # and the target's core is left out, so that the proof would have work to do
+    monkeypatch.setattr(placement, "_NEAR", -1.0)
+    got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert got.notes["towns"]["towns"] == 2
+    assert got.proven and "mip_bound" not in got.notes  # the towns proved it alone
