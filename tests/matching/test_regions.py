@@ -147,3 +147,22 @@ def test_towns_go_before_a_long_proof_when_their_models_are_smaller(monkeypatch)
     got = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert got.notes["towns"]["towns"] == 2
     assert got.proven and "mip_bound" not in got.notes  # the towns proved it alone
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_the_towns_bound_holds_when_the_count_fills_every_place(seed):
+    # few activities: on seeds 0 and 5 the most placed fill every place (the capacity rows
+    # are equalities and there is no count row), on seed 1 they do not
+    rnd = read_round(generate_round(300, towns=1, seed=seed, activities=12))
+    arcs = build_child_arcs(rnd)
+    sib_key, sib_n = sibling_keys(rnd, arcs)
+    part = max(split(rnd, arcs, sib_key, sib_n), key=lambda p: len(p.left))
+    points = rnd.params.sibling_points
+    w = fold_weight(part, points) + part.score
+    x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x.sum()), points))
+    assert (mip.count_row is None) == (int(x.sum()) == int(part.cap.sum()))
+    lp = mip.lp(60.0, x, cuts=True)
+    exact = mip.solve(x, 60.0)
+    got = regions.regional_bound(mip, lp, part.club % 2, x, time.monotonic() + 60, lambda a: 0.0)
+    assert got is not None and got.bound is not None and got.bound >= exact.objective
