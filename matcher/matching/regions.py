@@ -208,7 +208,6 @@ def regional_bound(
         bound = math.floor(-(setup.constant + lowers.sum()) + _MARGIN)
         if result is None or result.bound is None or bound < result.bound:
             result = RegionalBound(bound, answers, k, len(setup.crossing), sizes.tolist())
-        result.answers = answers
         if bound <= incumbent:
             break
         leak = setup.share - lowers  # what each town's MIP finds beyond the incumbent's share
