@@ -157,6 +157,51 @@ def _quiet_stderr() -> Iterator[None]:
                 os.close(_quiet_state["saved"])
 
 
+def highs_model(
+    core: Any,
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+    shape: tuple[int, int],
+    cost: np.ndarray,
+    upper: np.ndarray,
+    rows: tuple[np.ndarray, np.ndarray],
+    integers: int | None,
+    seconds: float,
+    gap: float,
+    abs_gap: float | None = None,
+) -> Any:
+    """Return a quiet, deterministic HiGHS object holding: minimise `cost` x over
+    0 <= x <= `upper`, rows[0] <= A x <= rows[1] (infinite bounds allowed), A given as
+    (vals, rows, cols) `entries` of `shape` (rows, columns); the first `integers` columns
+    integer (None: an LP); stopping at `seconds` or at the relative `gap` (and `abs_gap`)."""
+    vals, row, col = entries
+    n_rows, n_cols = shape
+    order = np.lexsort((row, col))  # column-wise, rows ascending in each column
+    lp = core.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(n_cols)
+    lp.col_upper_ = upper
+    lo, hi = rows
+    lp.row_lower_ = np.where(np.isfinite(lo), lo, -core.kHighsInf)
+    lp.row_upper_ = np.where(np.isfinite(hi), hi, core.kHighsInf)
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(col, minlength=n_cols))]
+    lp.a_matrix_.index_ = row[order]
+    lp.a_matrix_.value_ = vals[order]
+    if integers is not None:
+        kinds = core.HighsVarType
+        lp.integrality_ = [kinds.kInteger] * integers + [kinds.kContinuous] * (n_cols - integers)
+    h = core._Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(seconds, 0.05))
+    h.setOptionValue("mip_rel_gap", gap)
+    h.setOptionValue("random_seed", 0)
+    if abs_gap is not None:
+        h.setOptionValue("mip_abs_gap", abs_gap)
+    h.passModel(lp)
+    return h
+
+
 @dataclass(frozen=True)
 class LpSolution:
     """The LP relaxation's optimum, its solution and reduced costs, all per column: any
@@ -295,38 +340,24 @@ class PlacementMip:
         """Return a HiGHS object holding the model (every column; `upper` 0 keeps one out:
         passing only the kept columns made the MIPs slower, 0.6 s against 1.2 s for the
         municipality round's core, measured)."""
-        vals, rows, cols = self.entries
-        order = np.lexsort((rows, cols))  # column-wise, rows ascending in each column
-        lp = core.HighsLp()
-        lp.num_col_, lp.num_row_ = self.shape[1], self.shape[0]
-        lp.col_cost_ = self.cost
-        lp.col_lower_ = np.zeros(self.shape[1])
-        lp.col_upper_ = upper
-        lp.row_lower_ = np.where(np.isfinite(self.row_lo), self.row_lo, -core.kHighsInf)
-        lp.row_upper_ = np.where(np.isfinite(self.row_hi), self.row_hi, core.kHighsInf)
-        lp.a_matrix_.format_ = core.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(cols, minlength=self.shape[1]))]
-        lp.a_matrix_.index_ = rows[order]
-        lp.a_matrix_.value_ = vals[order]
-        if integer:
-            kinds = core.HighsVarType
-            lp.integrality_ = [kinds.kInteger] * self.n_arcs + [kinds.kContinuous] * (
-                self.shape[1] - self.n_arcs
-            )
-        h = core._Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("time_limit", max(seconds, 0.05))
-        h.setOptionValue("mip_rel_gap", gap)
-        h.setOptionValue("random_seed", 0)
-        if integer and self._integral_objective():
-            # Every answer scores a whole number, but HiGHS cannot tell (the sibling pairs'
-            # columns are continuous), so it kept branching to close the last fraction of a
-            # point: a gap under 1 already proves no better answer exists (0.01 kept for
-            # rounding, as for the LP's bound). A municipality round with equal points for
-            # every wish: its core's MIP 9.8 s -> 5.8 s, its proof's 12.0 s -> 10.8 s.
-            h.setOptionValue("mip_abs_gap", _WHOLE_GAP)
-        h.passModel(lp)
-        return h
+        # Every answer scores a whole number, but HiGHS cannot tell (the sibling pairs'
+        # columns are continuous), so it kept branching to close the last fraction of a
+        # point: a gap under 1 already proves no better answer exists (0.01 kept for
+        # rounding, as for the LP's bound). A municipality round with equal points for
+        # every wish: its core's MIP 9.8 s -> 5.8 s, its proof's 12.0 s -> 10.8 s.
+        whole = integer and self._integral_objective()
+        return highs_model(
+            core,
+            self.entries,
+            self.shape,
+            self.cost,
+            upper,
+            (self.row_lo, self.row_hi),
+            self.n_arcs if integer else None,
+            seconds,
+            gap,
+            _WHOLE_GAP if whole else None,
+        )
 
     def _integral_objective(self) -> bool:
         """Whether every integer answer's objective is a whole number, exactly in doubles."""

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from .placement_mip import LpSolution, PlacementMip, _quiet_stderr, highs_binding
+from .placement_mip import LpSolution, PlacementMip, _quiet_stderr, highs_binding, highs_model
 
 # Sides under this many arcs are not split further (a MIP of that size ends in ~1-2 s).
 _MIN_ARCS = 20_000
@@ -317,30 +317,19 @@ def _town_mip(
     used = np.unique(rows[take])
     new_row = np.full(mip.shape[0], -1)
     new_row[used] = np.arange(len(used))
-    r, c, v = new_row[rows[take]], new_col[cols[take]], vals[take]
-    order = np.lexsort((r, c))
-    lp = core.HighsLp()
-    lp.num_col_, lp.num_row_ = len(columns), len(used)
-    lp.col_cost_ = cost[columns]
-    lp.col_lower_ = np.zeros(len(columns))
-    lp.col_upper_ = mip.col_upper[columns]
-    lo, hi = mip.row_lo[used], mip.row_hi[used]
-    lp.row_lower_ = np.where(np.isfinite(lo), lo, -core.kHighsInf)
-    lp.row_upper_ = np.where(np.isfinite(hi), hi, core.kHighsInf)
-    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(c, minlength=len(columns)))]
-    lp.a_matrix_.index_ = r[order]
-    lp.a_matrix_.value_ = v[order]
     arcs = int((columns < mip.n_arcs).sum())  # arcs come first, then pairs
-    kinds = core.HighsVarType
-    lp.integrality_ = [kinds.kInteger] * arcs + [kinds.kContinuous] * (len(columns) - arcs)
-    h = core._Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", max(seconds, 0.05))
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 1e-6)
-    h.setOptionValue("random_seed", 0)
-    h.passModel(lp)
+    h = highs_model(
+        core,
+        (vals[take], new_row[rows[take]], new_col[cols[take]]),
+        (len(used), len(columns)),
+        cost[columns],
+        mip.col_upper[columns],
+        (mip.row_lo[used], mip.row_hi[used]),
+        arcs,
+        seconds,
+        0.0,
+        1e-6,  # the priced objective is fractional: no whole-point gap
+    )
     sol = core.HighsSolution()
     sol.col_value = start[columns]
     sol.value_valid = True
