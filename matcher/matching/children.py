@@ -21,36 +21,58 @@ from .workers import may_fork_workers
 _PARALLEL_ARCS = 20_000  # below this a part solves faster than a process starts
 
 
-class _Waiting:
-    """How many arcs the parts not started yet hold (in one process)."""
+def time_weight(arcs: int) -> int:
+    """A part's claim on the time, from its arcs: its work grows faster than its size (the
+    benchmark's national round: parts of 25,000-80,000 arcs ended in 1-7 s, one of 127,000
+    in 14.5 s, and the two of 171,000-176,000 need 35-50 s for their proofs), so a part of
+    twice the arcs gets 2.8 times the time."""
+    return int(arcs**1.5)
 
-    def __init__(self, arcs: int) -> None:
-        self.value = arcs
+
+# With two workers, no part takes more than this share of the time left while others wait.
+# Without it, a part too large to prove in the minute (the seed-0 national round's 302,000
+# arcs, whose LP alone takes 11-13 s) took the whole window by its weight, and so did the
+# second largest beside it, which left the parts after them nothing: a gap of 369,461
+# points instead of 667-693 by size alone. At 0.5 the largest parts of the benchmark's
+# round lost answers they find at 0.6 (see docs/solver.md, step 1).
+_MOST_OF_WINDOW = 0.6
+
+
+class _Waiting:
+    """The time weights (`time_weight`) of the parts not started yet (in one process)."""
+
+    def __init__(self, weight: int) -> None:
+        self.value = weight
 
     def get_lock(self) -> contextlib.nullcontext:
         return contextlib.nullcontext()
 
 
-# The arcs of the parts no worker has taken up yet: a shared counter when the parts run in
-# forked workers (set before they are forked), else a plain one.
+# The time weights of the parts no worker has taken up yet: a shared counter when the parts
+# run in forked workers (set before they are forked), else a plain one.
 _WAITING: Any = _Waiting(0)
 
 
 def _solve(job: tuple[Part, int, float, float, float, int]) -> PartResult:
     part, points, deadline, nominal, seconds, workers = job
     # A part's clock starts when a worker takes it up, and it may use the time left split by
-    # size among the parts not started yet (this one included), or its share of the whole
-    # window if that is more: time a part ended early without (the national round's two
+    # time weight among the parts not started yet (this one included), or its share of the
+    # whole window if that is more: time a part ended early without (the national round's two
     # largest, whose proof cannot be done in the minute, leave ~20 s) goes to the parts
     # after it, whose proofs can then end by themselves. The round's deadline stays the hard
     # limit. The method is chosen from the nominal share (document and limit only).
     now = time.monotonic()
-    arcs = len(part.left)
+    weight = time_weight(len(part.left))
     with _WAITING.get_lock():
         waiting = _WAITING.value
-        _WAITING.value = waiting - arcs
-    left = workers * max(deadline - now, 0.0) * arcs / max(waiting, arcs, 1)
-    return solve_part(part, points, min(deadline, now + max(seconds, left)), nominal)
+        _WAITING.value = waiting - weight
+    window = max(deadline - now, 0.0)
+    allowed = max(seconds, workers * window * weight / max(waiting, weight, 1))
+    if workers > 1 and waiting > weight:
+        # That share counts the other worker as free for the parts waiting, while it may
+        # be busy with a large part of its own: this worker keeps some time for them.
+        allowed = min(allowed, _MOST_OF_WINDOW * window)
+    return solve_part(part, points, min(deadline, now + allowed), nominal)
 
 
 @dataclass
@@ -130,8 +152,10 @@ def place_children(
     parts = split(rnd, arcs, sib_key, sib_n)
     points = rnd.params.sibling_points
     # Two processes for two cores (the flow holds the GIL, so threads would not help). Each part
-    # may use its share of the time, by size, so one hard part cannot starve the others.
+    # may use its share of the time, by its time weight, so one hard part cannot starve the
+    # others; the method is chosen from its nominal share by size.
     total = max(sum(len(p.left) for p in parts), 1)
+    heavy = max(sum(time_weight(len(p.left)) for p in parts), 1)
     window = max(deadline - time.monotonic(), 0.0)
     big = [p for p in parts if len(p.left) >= _PARALLEL_ARCS]
     workers = 2 if len(big) >= 2 and may_fork_workers() else 1
@@ -143,7 +167,7 @@ def place_children(
             points,
             deadline,
             workers * nominal * len(p.left) / total,
-            workers * window * len(p.left) / total,
+            workers * window * time_weight(len(p.left)) / heavy,
             workers,
         )
         for p in parts
@@ -154,11 +178,11 @@ def place_children(
             if before_fork is not None:
                 before_fork()
             context = get_context("fork")
-            _WAITING = context.Value("q", total)
+            _WAITING = context.Value("q", heavy)
             with ProcessPoolExecutor(2, mp_context=context) as pool:
                 results: list[PartResult] = list(pool.map(_solve, jobs))
         else:
-            _WAITING = _Waiting(total)
+            _WAITING = _Waiting(heavy)
             results = [_solve(job) for job in jobs]
     finally:
         _WAITING = _Waiting(0)

@@ -27,23 +27,51 @@ def deadlines(monkeypatch):
     children._WAITING = children._Waiting(0)
 
 
+def _weights(sizes):
+    return sum(children.time_weight(a) for a in sizes)
+
+
+def test_a_part_of_twice_the_arcs_claims_about_2_8_times_the_time():
+    assert children.time_weight(200_000) / children.time_weight(100_000) == pytest.approx(
+        2**1.5, rel=1e-6
+    )
+    assert children.time_weight(0) == 0
+
+
 def test_a_part_may_use_the_time_left_split_among_the_parts_not_started(deadlines):
     sizes = [300, 100, 100]
     window = 50.0
     deadline = time.monotonic() + window
-    children._WAITING = children._Waiting(sum(sizes))
-    for arcs in sizes:  # two workers; each part's fixed share: 2 x 50 s x arcs / 500
-        children._solve((_part(arcs), 20, deadline, 0.0, 2 * window * arcs / 500, 2))
-    # the first may use its share (60 s), capped by the round's deadline
-    assert deadlines[0] == pytest.approx(window, abs=0.5)
-    # the second: 2 x 50 s x 100 / 200 waiting (the first already taken up), not its 20 s
-    assert deadlines[1] == pytest.approx(window, abs=0.5)
+    children._WAITING = children._Waiting(_weights(sizes))
+    # one worker: each part's share of the window by weight, or the time left split among
+    # the parts not started yet, whichever is more
+    share = [window * children.time_weight(a) / _weights(sizes) for a in sizes]
+    for arcs, seconds in zip(sizes, share, strict=True):
+        children._solve((_part(arcs), 20, deadline, 0.0, seconds, 1))
+    assert deadlines[0] == pytest.approx(share[0], abs=0.5)  # 0.72 of the window
+    # (the fake takes no time) the second: half of the time left, then the last all of it
+    assert deadlines[1] == pytest.approx(window / 2, abs=0.5)
+    assert deadlines[2] == pytest.approx(window, abs=0.5)
+
+
+def test_with_two_workers_a_part_leaves_time_for_the_parts_behind_it(deadlines):
+    sizes = [300, 100, 100]
+    window = 50.0
+    deadline = time.monotonic() + window
+    children._WAITING = children._Waiting(_weights(sizes))
+    # its share by weight would be 2 x 50 s x 0.72: capped at 0.6 of the time left
+    children._solve((_part(300), 20, deadline, 0.0, 72.0, 2))
+    assert deadlines[0] == pytest.approx(children._MOST_OF_WINDOW * window, abs=0.5)
+    children._solve((_part(100), 20, deadline, 0.0, 14.0, 2))
+    assert deadlines[1] == pytest.approx(children._MOST_OF_WINDOW * window, abs=0.5)
+    # the last part waits for nothing: the round's deadline is its only limit
+    children._solve((_part(100), 20, deadline, 0.0, 14.0, 2))
     assert deadlines[2] == pytest.approx(window, abs=0.5)
 
 
 def test_a_part_keeps_its_share_of_the_window_when_more_wait_behind_it(deadlines):
     deadline = time.monotonic() + 40.0
-    children._WAITING = children._Waiting(400)
+    children._WAITING = children._Waiting(_weights([100] * 4))
     # one worker, four parts of 100 arcs: 10 s each by the time left, its share says 12 s
     children._solve((_part(100), 20, deadline, 0.0, 12.0, 1))
     assert deadlines[0] == pytest.approx(12.0, abs=0.5)
