@@ -306,6 +306,8 @@ def _solve_whole(
         notes["core_arcs"] = int(core[:m].sum())
         if sol.proven:
             bound = min(bound, max(best_value, target))
+        elif sol.bound >= 0:  # stopped: its bound still holds for the core's answers
+            bound = min(bound, max(best_value, target, sol.bound))
     elif target > best_value:
         # The LP is far above the answer (national parts): a MIP on a core of the cheapest
         # arcs, for an answer only. Half the time, or all of it when the proof's model (sized
