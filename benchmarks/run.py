@@ -69,11 +69,13 @@ def measure(method: str, doc_path: Path, doc: dict, cap: float, limit: float) ->
     if not finished or not out.exists():
         return {**row, "status": "did not finish" if not finished else "error"}
     result = json.loads(out.read_text())
+    if method == "milp" and result["status"] != "optimal":
+        # stopped by its own limit: what it wrote is no answer to compare (a side that did
+        # not finish places nobody), and its status is the reference's, not the format's
+        return {**row, "status": f"did not finish ({result['status']})"}
     s = result["stats"]
     row.update(status=result["status"], placed=s["placed"], score=s["score"])
     row.update(paired=s["paired"], pair_score=s["pair_score"])
-    if method == "milp" and result["status"] != "optimal":
-        row["status"] = f"did not finish ({result['status']})"
     row["breaks"] = len(violations(doc, result))
     return row
 
