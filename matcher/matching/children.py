@@ -23,9 +23,9 @@ _PARALLEL_ARCS = 20_000  # below this a part solves faster than a process starts
 
 def time_weight(arcs: int) -> int:
     """A part's claim on the time, from its arcs: its work grows faster than its size (the
-    benchmark's national round: parts of 25,000-80,000 arcs ended in 1-7 s, one of 127,000
-    in 14.5 s, and the two of 171,000-176,000 need 35-50 s for their proofs), so a part of
-    twice the arcs gets 2.8 times the time."""
+    benchmark's national round: parts of 25,000-81,000 arcs ended in 1-8 s, one of 127,000
+    in 14.5 s, and the two of 171,000-176,000 need 32-53 s for their proofs, offline), so
+    a part of twice the arcs gets 2.8 times the time."""
     return int(arcs**1.5)
 
 
