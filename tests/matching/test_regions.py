@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
 
 import numpy as np
@@ -130,9 +132,28 @@ def test_towns_prove_a_part_whose_proof_does_not_fit(monkeypatch):
     assert got.notes["towns"]["towns"] == 2 and got.notes["towns"]["between"] == 2
     assert got.bound >= whole.score  # never below the optimum
     assert got.proven and got.score == whole.score
+    assert got.notes["towns_bound"] == got.bound
     assert got.score == int((part.score * got.chosen).sum()) + sibling_bonus(
         part, got.chosen, points
     )
+
+
+def test_a_weak_bound_from_towns_stopped_by_the_clock_is_not_reported(monkeypatch):
+    a, points = _largest(0, 2000)
+    b, _ = _largest(7, 2000)
+    part = _joined(a, b, bridges=2)
+    monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
+    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e9)
+    by_towns = regions.regional_bound
+
+    def weak(*args):  # as when a town's MIP stops before its root ends: valid, but high
+        got = by_towns(*args[:5], lambda arcs: 0.0)
+        return dataclasses.replace(got, bound=10 * got.bound)
+
+    monkeypatch.setattr(regions, "regional_bound", weak)
+    got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert got.notes["towns"]["towns"] == 2 and got.notes["towns_bound"] is None
+    assert got.bound <= math.floor(got.notes["lp_bound"] + 0.01)
 
 
 def test_towns_go_before_a_long_proof_when_their_models_are_smaller(monkeypatch):
