@@ -33,8 +33,9 @@ def time_weight(arcs: int) -> int:
 # Without it, a part too large to prove in the minute (the seed-0 national round's 302,000
 # arcs, whose LP alone takes 11-13 s) took the whole window by its weight, and so did the
 # second largest beside it, which left the parts after them nothing: a gap of 369,461
-# points instead of 667-693 by size alone. At 0.5 the largest parts of the benchmark's
-# round lost answers they find at 0.6 (see docs/solver.md, step 1).
+# points instead of 667-693 by size alone. With 0.6: gaps of 670 and 825 there, 20-40 on
+# the benchmark's round; 0.5 (one run each) gave 971 and 25, and that benchmark run ended
+# 12 s before its deadline with its two largest parts unproven (docs/solver.md, step 1).
 _MOST_OF_WINDOW = 0.6
 
 
