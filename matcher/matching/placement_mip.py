@@ -202,6 +202,19 @@ def highs_model(
     return h
 
 
+def run_from(core: Any, h: Any, start: np.ndarray | None) -> Any:
+    """Run a HiGHS MIP (quietly) from the answer `start` (a value per column; None: from
+    nothing) and return its info."""
+    if start is not None:
+        sol = core.HighsSolution()
+        sol.col_value = start
+        sol.value_valid = True
+        h.setSolution(sol)
+    with _quiet_stderr():
+        h.run()
+    return h.getInfo()
+
+
 @dataclass(frozen=True)
 class LpSolution:
     """The LP relaxation's optimum, its solution and reduced costs, all per column: any
@@ -501,14 +514,7 @@ class PlacementMip:
         if max_nodes is not None:
             h.setOptionValue("mip_max_nodes", int(max_nodes))
         start = self.columns(hint)
-        if (start <= upper).all():
-            sol = core.HighsSolution()
-            sol.col_value = start
-            sol.value_valid = True
-            h.setSolution(sol)
-        with _quiet_stderr():
-            h.run()
-        info = h.getInfo()
+        info = run_from(core, h, start if (start <= upper).all() else None)
         bound = -info.mip_dual_bound
         bound = -1 if not math.isfinite(bound) else math.floor(bound + 1e-6)
         if info.primal_solution_status != core.kSolutionStatusFeasible:

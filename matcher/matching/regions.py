@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from .placement_mip import LpSolution, PlacementMip, _quiet_stderr, highs_binding, highs_model
+from .placement_mip import LpSolution, PlacementMip, highs_binding, highs_model, run_from
 
 # Sides under this many arcs are not split further (a MIP of that size ends in ~1-2 s).
 _MIN_ARCS = 20_000
@@ -330,13 +330,7 @@ def _town_mip(
         0.0,
         1e-6,  # the priced objective is fractional: no whole-point gap
     )
-    sol = core.HighsSolution()
-    sol.col_value = start[columns]
-    sol.value_valid = True
-    h.setSolution(sol)
-    with _quiet_stderr():
-        h.run()
-    info = h.getInfo()
+    info = run_from(core, h, start[columns])
     lower = float(info.mip_dual_bound)
     if not math.isfinite(lower):
         return None
