@@ -1,5 +1,6 @@
-"""Pairing families with contact families: one min-cost flow per independent part, exact (no
-coupling rules), parts of a large national round two at a time."""
+"""Pairing families with contact families: one maximum flow of least cost per independent part
+(the most pairs, then the best score; exact, as no rule couples two pairs), parts of a large
+national round two at a time."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from .document import Round
-from .flow import max_weight_matching
+from .flow import most_matched
 from .pairs import PairArcs
 from .parts import components
 from .workers import may_fork_workers
@@ -24,7 +25,7 @@ def _solve_part(idx: np.ndarray) -> np.ndarray:
     caps, family, contact, weight = _JOB["caps"], _JOB["family"], _JOB["contact"], _JOB["weight"]
     fams, left = np.unique(family[idx], return_inverse=True)
     contacts, right = np.unique(contact[idx], return_inverse=True)
-    return max_weight_matching(len(fams), caps[contacts], left, right, weight[idx])
+    return most_matched(len(fams), caps[contacts], left, right, weight[idx])
 
 
 def _solve_indexed(i: int) -> np.ndarray:
@@ -37,15 +38,12 @@ def pair_families(rnd: Round, arcs: PairArcs, fork: bool = True) -> np.ndarray:
     others: a fork would copy only the calling thread, whatever the others hold)."""
     if len(arcs.family) == 0:
         return np.zeros(0, np.int64)
-    worst = np.zeros(len(rnd.families), np.int64)
-    np.maximum.at(worst, arcs.family, np.abs(arcs.score))
-    big = int(1 + 2 * worst.sum())  # one more pair outweighs any change of score
     caps = np.array([k.capacity for k in rnd.contact_families], np.int64)
     # Towns far apart share no candidate: each connected part is its own flow.
     label = components(arcs.family, arcs.contact, len(caps))
     order = np.argsort(label, kind="stable")
     parts = np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
-    _JOB.update(caps=caps, family=arcs.family, contact=arcs.contact, weight=big + arcs.score)
+    _JOB.update(caps=caps, family=arcs.family, contact=arcs.contact, weight=arcs.score)
     try:
         big = len(arcs.family) >= _PARALLEL_ARCS and len(parts) >= 2
         if big and fork and may_fork_workers():
