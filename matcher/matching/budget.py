@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -171,6 +172,7 @@ class CountFirst:
     sib_n: np.ndarray
     flows: Flows
     most: MostPlaced
+    whole: Part  # the whole round as one part
 
 
 def fees_in_ore(fees_dkk: np.ndarray) -> np.ndarray:
@@ -202,14 +204,33 @@ def budget_can_bind(rnd: Round, arcs: ChildArcs) -> bool:
     return most > budget_in_ore(rnd.params.budget)
 
 
-def count_first(rnd: Round, arcs: ChildArcs, deadline: float) -> CountFirst:
-    """Return the most children the round's budget can place, by flows alone."""
+def count_first(
+    rnd: Round,
+    arcs: ChildArcs,
+    deadline: float,
+    before_fork: Callable[[], object] | None = None,
+) -> CountFirst:
+    """Return the most children the round's budget can place, by flows alone (in worker
+    processes forked after `before_fork` on a national round: the caller closes them,
+    `CountFirst.flows.close()`)."""
     fee = fees_in_ore(arcs.fee[arcs.act])
     budget = budget_in_ore(rnd.params.budget)
     key, sib_n = sibling_keys(rnd, arcs)
-    flows = Flows(split(rnd, arcs, key, sib_n), len(arcs.child))
+    caps = np.array([a.capacity for a in rnd.activities], np.int64)
+    whole = Part(
+        np.arange(len(arcs.child)),
+        arcs.child,
+        arcs.act,
+        len(rnd.children),
+        caps,
+        arcs.score,
+        key,
+        sib_n,
+    )
+    parts = split(rnd, arcs, key, sib_n)
+    flows = Flows(parts, len(arcs.child), whole=whole, before_fork=before_fork)
     most = most_within(flows, fee, budget, _Clock(deadline - 1).in_time)
-    return CountFirst(fee, budget, key, sib_n, flows, most)
+    return CountFirst(fee, budget, key, sib_n, flows, most, whole)
 
 
 def _count_bound(
@@ -240,13 +261,14 @@ def _count_bound(
     # two flows side by side)
     a, b = price
     w = a * half - b * fee
-
-    def at(count: int) -> int:
-        x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w, count)
-        return int((w * x).sum())
-
-    with ThreadPoolExecutor(2) as pool:
-        here, fewer = pool.map(at, [most.count, most.count - 1])
+    counts = [most.count, most.count - 1]
+    if flows.whole is part:  # side by side in the flows' workers, when it has them
+        xs = flows.flows(w, [(len(flows.parts), c) for c in counts])
+    else:
+        xs = [
+            max_weight_matching(part.n_left, part.cap, part.left, part.right, w, c) for c in counts
+        ]
+    here, fewer = (int((w * x).sum()) for x in xs)
     at_count = min(at_count, (here + b * budget) // (2 * a))
     if (
         highs_binding() is None
@@ -270,16 +292,7 @@ def within_budget(
         return outcome, False
     points = rnd.params.sibling_points
     caps = np.array([a.capacity for a in rnd.activities], np.int64)
-    part = Part(
-        np.arange(len(arcs.child)),
-        arcs.child,
-        arcs.act,
-        len(rnd.children),
-        caps,
-        arcs.score,
-        key,
-        sib_n,
-    )
+    part = first.whole
     big = fold_weight(part, points)
     base2 = 2 * (big + arcs.score) + points * np.where(key >= 0, sib_n - 1, 0)
 

@@ -5,23 +5,43 @@ Both searches walk the hull of a two-criteria curve with one round of flows a st
 chord between the last point within the budget and the first beyond it prices the next
 flows (Eisner and Severance's method), so they end in a handful of steps where bisection
 on the price takes twenty or more. The round's parts (which share no child and no place)
-are flowed side by side in threads: OR-Tools releases the GIL.
+are flowed side by side in two forked workers on a national round (OR-Tools' flow holds the
+GIL: in two threads they took as long as one after the other).
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
 from .flow import max_weight_matching
 from .placement import Part
+from .workers import may_fork_workers
 
 _WIDEN = 6  # steps from a start price before the search falls back on the least fees
 _LIMIT = 2**60  # OR-Tools scales the costs by the number of nodes: that must stay in int64
+# Rounds with this many arcs flow their parts in two forked workers (a national round's step
+# of flows takes seconds; a municipality's, ~0.1 s, less than starting them).
+_FORK_ARCS = 300_000
+
+# What the forked workers read: the parts, and the buffer the weights of each step are
+# written to (set just before they are forked, so no part is ever pickled).
+_SHARED: dict[str, Any] = {}
+
+
+def _flow_in_worker(job: tuple[int, int | None]) -> np.ndarray:
+    """One part's flow (part `job[0]`, exactly `job[1]` placed when given) under the weights
+    in the shared buffer; returns the chosen arcs' local indices."""
+    i, placed = job
+    p = _SHARED["parts"][i]
+    weight = np.frombuffer(_SHARED["weight"], np.int64)[p.arcs]
+    return np.flatnonzero(max_weight_matching(p.n_left, p.cap, p.left, p.right, weight, placed))
 
 
 @dataclass
@@ -54,30 +74,73 @@ class MostPlaced:
 
 
 class Flows:
-    """The round's parts, flowed at one price together."""
+    """The round's parts (and the whole round as one, `whole`), flowed at one price together:
+    in two worker processes forked once, after `before_fork` (which waits for other threads
+    to end), when the round is large and this process may fork; else one after the other."""
 
-    def __init__(self, parts: list[Part], n_arcs: int, workers: int = 2) -> None:
+    def __init__(
+        self,
+        parts: list[Part],
+        n_arcs: int,
+        workers: int = 2,
+        whole: Part | None = None,
+        before_fork: Callable[[], object] | None = None,
+    ) -> None:
         self.parts = sorted(parts, key=lambda p: -len(p.left))  # the largest start first
+        self.whole = whole
         self.n_arcs = n_arcs
-        self.workers = workers
         self.step = 0.0  # seconds the last `run` took
         # the largest weight an arc may have: the costs times the nodes must fit int64
         self.limit = _LIMIT // (max((p.n_left + len(p.cap) for p in parts), default=0) + 3)
+        self._pool: Any = None
+        if workers > 1 and n_arcs >= _FORK_ARCS and may_fork_workers():
+            if before_fork is not None:
+                before_fork()
+            context = get_context("fork")
+            buffer = context.RawArray("q", n_arcs)
+            self._weight = np.frombuffer(buffer, np.int64)
+            _SHARED.update(parts=[*self.parts, whole], weight=buffer)
+            try:
+                self._pool = context.Pool(workers)
+            finally:
+                _SHARED.clear()
+            self._end = weakref.finalize(self, self._pool.terminate)
+
+    def close(self) -> None:
+        """Stop the worker processes, if any (the flows then run in this process)."""
+        if self._pool is not None:
+            self._end()
+            self._pool = None
+
+    def flows(self, weight: np.ndarray, jobs: list[tuple[int, int | None]]) -> list[np.ndarray]:
+        """Per job (part i, or the whole round for i = len(parts); exactly that many placed
+        when given), the best choice under `weight` (per arc of the round)."""
+        everything = [*self.parts, self.whole]
+        if self._pool is not None:
+            self._weight[:] = weight
+            found = self._pool.map(_flow_in_worker, jobs, chunksize=1)
+            out = []
+            for (i, _), idx in zip(jobs, found, strict=True):
+                x = np.zeros(len(everything[i].left), np.int64)
+                x[idx] = 1
+                out.append(x)
+            return out
+        out = []
+        for i, placed in jobs:
+            p = everything[i]
+            out.append(
+                max_weight_matching(p.n_left, p.cap, p.left, p.right, weight[p.arcs], placed)
+            )
+        return out
 
     def run(
         self, weight: np.ndarray, gain: np.ndarray, fee: np.ndarray, counts: list[int] | None
     ) -> _Point:
         """Return the best choice for `weight` (per arc of the round) in every part, with
         exactly `counts[i]` placed in part i when given."""
-
-        def one(i: int) -> np.ndarray:
-            p = self.parts[i]
-            placed = None if counts is None else counts[i]
-            return max_weight_matching(p.n_left, p.cap, p.left, p.right, weight[p.arcs], placed)
-
         began = time.monotonic()
-        with ThreadPoolExecutor(self.workers) as pool:
-            chosen = list(pool.map(one, range(len(self.parts))))
+        jobs = [(i, None if counts is None else counts[i]) for i in range(len(self.parts))]
+        chosen = self.flows(weight, jobs)
         self.step = time.monotonic() - began
         x = np.zeros(self.n_arcs, np.int64)
         for p, c in zip(self.parts, chosen, strict=True):

@@ -108,7 +108,7 @@ def _place(
     # exceed the budget at the least fees, the budget binds and the answer without it is
     # not needed. Else the flows' answer (no sibling MIP), and the whole work only when it
     # already fits the budget; a binding budget's own MIP then gets the time.
-    first = count_first(rnd, arcs, deadline)
+    first = count_first(rnd, arcs, deadline, before_fork)
     if first.most.binds:
         return None, arcs, first
     outcome = place_children(rnd, arcs, deadline, 0.0, before_fork)
@@ -134,8 +134,8 @@ def solve_round(
     deadline = started + time_limit
     # Families and children are independent problems. The families' exact flows (which
     # cannot be interrupted) run in a thread beside the children where the round is small:
-    # OR-Tools' flow and HiGHS release the GIL, so on two cores they overlap (0.18 s of a
-    # municipality's ~2 s). Before forking worker processes the children wait for that
+    # HiGHS releases the GIL, so on two cores the children's LP and MIPs overlap them (0.18 s
+    # of a municipality's ~2 s; OR-Tools' flow holds the GIL). Before forking worker processes the children wait for that
     # thread: a fork copies only the thread that calls it, and must not catch another
     # mid-way through native code.
     families = _Families(rnd, beside=_beside(rnd))
@@ -147,7 +147,10 @@ def solve_round(
     pair_arcs, paired = families.wait()
     budget_bound = False
     if first is not None:
-        outcome, budget_bound = within_budget(rnd, arcs, outcome, first, deadline)
+        try:
+            outcome, budget_bound = within_budget(rnd, arcs, outcome, first, deadline)
+        finally:
+            first.flows.close()
     assert outcome is not None  # a budget that binds gives its own
     extra = {"parts": outcome.parts, "engines": outcome.engines, "hard_parts": outcome.details}
     return build_result(

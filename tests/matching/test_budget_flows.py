@@ -13,7 +13,7 @@ from scipy.sparse import csr_matrix
 from benchmarks.generate import generate_round
 from benchmarks.milp_reference import solve_milp
 from matcher.matching import budget as budget_mod
-from matcher.matching import solve
+from matcher.matching import budget_flows, solve
 from matcher.matching.budget_flows import Flows, better_at_count, most_within
 from matcher.matching.candidates import build_child_arcs
 from matcher.matching.checker import violations
@@ -221,3 +221,39 @@ def test_lps_in_two_threads_leave_stderr_as_it_was(capfd):
     budget_mod._priced_lps(parts, fee, 3_000_000, 41, 20, 0.001, 10.0, time.monotonic() + 60)
     print("still here", file=sys.stderr, flush=True)
     assert "still here" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_flows_in_forked_workers_match_the_flows_in_process(seed, monkeypatch):
+    # a national round's parts flow in two workers (OR-Tools holds the GIL, so threads did
+    # not overlap): the same choices, part by part and for the whole round as one part
+    parts, fee = _round(seed)
+    n = len(fee)
+    whole = Part(
+        np.arange(n),
+        np.concatenate([p.left + sum(q.n_left for q in parts[:i]) for i, p in enumerate(parts)]),
+        np.concatenate([p.right + sum(len(q.cap) for q in parts[:i]) for i, p in enumerate(parts)]),
+        sum(p.n_left for p in parts),
+        np.concatenate([p.cap for p in parts]),
+        np.concatenate([p.score for p in parts]),
+        np.full(n, -1),
+        np.ones(n, np.int64),
+    )
+    alone = Flows(parts, n, whole=whole)
+    monkeypatch.setattr(budget_flows, "_FORK_ARCS", 0)
+    forked = Flows(parts, n, whole=whole)
+    assert forked._pool is not None and alone._pool is None
+    try:
+        weight = np.concatenate([p.score for p in parts]) * 1000 - fee
+        jobs = [(i, None) for i in range(len(parts))] + [(len(parts), 3), (len(parts), None)]
+        for _ in range(2):  # a second step reads the weights written for it
+            got, want = forked.flows(weight, jobs), alone.flows(weight, jobs)
+            assert [x.tolist() for x in got] == [x.tolist() for x in want]
+            weight = weight[::-1].copy()
+        budget = int(fee.sum()) // 3
+        assert most_within(forked, fee, budget, lambda: True).x.tolist() == (
+            most_within(alone, fee, budget, lambda: True).x.tolist()
+        )
+    finally:
+        forked.close()
+    assert forked._pool is None

@@ -37,7 +37,7 @@ class _Setup:
         )
         big = fold_weight(whole, points)
         self.big = big
-        self.flows = Flows(self.parts, len(self.fee))
+        self.flows = Flows(self.parts, len(self.fee), whole=whole)
         self.most = most_within(self.flows, self.fee, budget, lambda: True)
         self.half = 2 * arcs.score + points * np.where(key >= 0, sib_n - 1, 0)
         self.value = lambda x: int(((big + arcs.score) * x).sum()) + sibling_bonus(whole, x, points)
