@@ -135,9 +135,9 @@ def solve_round(
     # Families and children are independent problems. The families' exact flows (which
     # cannot be interrupted) run in a thread beside the children where the round is small:
     # HiGHS releases the GIL, so on two cores the children's LP and MIPs overlap them (0.18 s
-    # of a municipality's ~2 s; OR-Tools' flow holds the GIL). Before forking worker processes the children wait for that
-    # thread: a fork copies only the thread that calls it, and must not catch another
-    # mid-way through native code.
+    # of a municipality's ~2 s; OR-Tools' flow holds the GIL). Before forking worker
+    # processes the children wait for that thread: a fork copies only the thread that calls
+    # it, and must not catch another mid-way through native code.
     families = _Families(rnd, beside=_beside(rnd))
     try:
         outcome, arcs, first = _place(rnd, deadline, time_limit, families.wait)
