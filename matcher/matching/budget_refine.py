@@ -51,6 +51,10 @@ _CORE_SECONDS_PER_ARC = 3e-4
 # limit of 4 s, and nothing under one of ~1 s
 _CORE_GIVEN_PER_ARC = 6e-4
 _GAP = 1e-5  # a core's MIP stops this close to its own bound
+# Time left after a pass over the windows goes to more passes, each with windows twice as
+# large and cut elsewhere (`windows(..., backwards)`), started while this much is left.
+_PASSES = 3
+_PASS_SECONDS = 3.0
 
 
 @dataclass
@@ -100,12 +104,13 @@ def guided(
     return found, found_v
 
 
-def windows(part: Part, keep: np.ndarray, limit: int) -> list[np.ndarray]:
+def windows(part: Part, keep: np.ndarray, limit: int, backwards: bool = False) -> list[np.ndarray]:
     """Split a part's core arcs `keep` (local indices) into windows of whole children of at
     most about `limit` arcs each, children near each other in the core's graph together:
     they are taken in breadth-first order over the activities they share, so a window
     holds neighbouring clubs (and, mostly, a family's children). One window when the core
-    is small enough."""
+    is small enough. `backwards` starts the search from the last activity instead of the
+    first, so the windows' borders fall elsewhere."""
     if len(keep) <= limit:
         return [keep]
     left, right = part.left[keep], part.right[keep]
@@ -116,7 +121,7 @@ def windows(part: Part, keep: np.ndarray, limit: int) -> list[np.ndarray]:
     seen_act = np.zeros(len(part.cap), bool)
     seen_child = np.zeros(part.n_left, bool)
     order: list[int] = []
-    for first in np.unique(right).tolist():
+    for first in np.unique(right)[:: -1 if backwards else 1].tolist():
         if seen_act[first]:
             continue
         seen_act[first] = True
@@ -175,27 +180,39 @@ def part_cores(
     spare = (budget - int((fee * found).sum())) // len(groups)
 
     def run(group: list[tuple[Part, np.ndarray]]) -> tuple[list[tuple[Part, np.ndarray]], int]:
-        out, solved, left_over = [], 0, spare
-        rest = sum(len(keep) for _, keep in group)  # core arcs not yet solved
-        for p, keep in reversed(group):
-            x = found[p.arcs]
-            limit = _CORE_MAX if len(keep) <= _CORE_MAX else _WINDOW
-            for window in windows(p, keep, limit):
-                left = deadline - time.monotonic()
-                if left < _CORE_SECONDS_PER_ARC * len(window):
-                    break
-                # its share of the time left by arcs, at least what it is given an arc
-                share = left * len(window) / max(rest, 1)
-                seconds = min(left, max(share, _CORE_GIVEN_PER_ARC * len(window)))
-                rest -= len(window)
-                cand = _window_mip(p, window, fee[p.arcs], x, left_over, points, seconds)
-                solved += 1
-                pf = fee[p.arcs]
-                more = int((pf * cand).sum()) - int((pf * x).sum())
-                if more <= left_over and _part_value(p, cand, points) > _part_value(p, x, points):
-                    x, left_over = cand, left_over - more
-            out.append((p, x))
-        return out, solved
+        solved, left_over = 0, spare
+        xs = [found[p.arcs] for p, _ in group]
+        for turn in range(_PASSES):  # later passes: windows twice as large, cut elsewhere
+            if turn and not (big_cores and deadline - time.monotonic() > _PASS_SECONDS):
+                break
+            # core arcs not yet solved in this pass
+            rest = sum(len(keep) for _, keep in group if not turn or len(keep) > _CORE_MAX)
+            for i in reversed(range(len(group))):
+                p, keep = group[i]
+                if turn and len(keep) <= _CORE_MAX:
+                    continue  # solved whole already
+                x = xs[i]
+                limit = _CORE_MAX if len(keep) <= _CORE_MAX else _WINDOW << turn
+                for window in windows(p, keep, limit, turn % 2 == 1):
+                    left = deadline - time.monotonic()
+                    if left < _CORE_SECONDS_PER_ARC * len(window):
+                        break
+                    # its share of the time left by arcs, at least what it is given an arc
+                    share = left * len(window) / max(rest, 1)
+                    seconds = min(left, max(share, _CORE_GIVEN_PER_ARC * len(window)))
+                    rest -= len(window)
+                    cand = _window_mip(p, window, fee[p.arcs], x, left_over, points, seconds)
+                    solved += 1
+                    pf = fee[p.arcs]
+                    more = int((pf * cand).sum()) - int((pf * x).sum())
+                    if more <= left_over and _part_value(p, cand, points) > _part_value(
+                        p, x, points
+                    ):
+                        x, left_over = cand, left_over - more
+                xs[i] = x
+        return [(p, x) for (p, _), x in zip(group, xs, strict=True)], solved
+
+    big_cores = any(len(keep) > _CORE_MAX for _, keep in cores)
 
     with ThreadPoolExecutor(len(groups)) as pool:
         done = list(pool.map(run, groups))
