@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
@@ -33,6 +34,10 @@ _FORK_ARCS = 300_000
 # What the forked workers read: the parts, and the buffer the weights of each step are
 # written to (set just before they are forked, so no part is ever pickled).
 _SHARED: dict[str, Any] = {}
+
+
+def _ready(_: int) -> None:
+    """Nothing: a first job that makes the workers start."""
 
 
 def _flow_in_worker(job: tuple[int, int | None]) -> np.ndarray:
@@ -101,10 +106,13 @@ class Flows:
             self._weight = np.frombuffer(buffer, np.int64)
             _SHARED.update(parts=[*self.parts, whole], weight=buffer)
             try:
-                self._pool = context.Pool(workers)
+                # forked at the first jobs, all at once (a fork context never forks later);
+                # a worker that dies raises BrokenProcessPool instead of hanging a map
+                self._pool = ProcessPoolExecutor(workers, mp_context=context)
+                list(self._pool.map(_ready, range(workers)))
             finally:
                 _SHARED.clear()
-            self._end = weakref.finalize(self, self._pool.terminate)
+            self._end = weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
 
     def close(self) -> None:
         """Stop the worker processes, if any (the flows then run in this process)."""
@@ -118,7 +126,7 @@ class Flows:
         everything = [*self.parts, self.whole]
         if self._pool is not None:
             self._weight[:] = weight
-            found = self._pool.map(_flow_in_worker, jobs, chunksize=1)
+            found = list(self._pool.map(_flow_in_worker, jobs))
             out = []
             for (i, _), idx in zip(jobs, found, strict=True):
                 x = np.zeros(len(everything[i].left), np.int64)

@@ -3,7 +3,10 @@ proven by flows alone; choices at that count; an exact count in a flow."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 import pytest
@@ -257,3 +260,16 @@ def test_flows_in_forked_workers_match_the_flows_in_process(seed, monkeypatch):
     finally:
         forked.close()
     assert forked._pool is None
+
+
+def test_a_worker_that_dies_raises_instead_of_hanging_the_round(monkeypatch):
+    parts, fee = _round(1)
+    monkeypatch.setattr(budget_flows, "_FORK_ARCS", 0)
+    flows = Flows(parts, len(fee))
+    try:
+        for pid in list(flows._pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            flows.flows(fee.copy(), [(0, None)])
+    finally:
+        flows.close()
