@@ -330,12 +330,6 @@ def _town_mip(
         0.0,
         1e-6,  # the priced objective is fractional: no whole-point gap
     )
-    # Without HiGHS' presolve: its reductions and probing took seconds before the root (3.6 s
-    # on the largest town of the benchmark round's 171,000-arc part) and its MIP then
-    # restarted five times. Ten towns' MIPs of the benchmark's three largest parts, measured
-    # alone: 38.1 s in all with it, 30.0 s without (13.1 -> 8.0 s, 8.6 -> 6.8 s and 6.8 ->
-    # 3.8 s on the three largest; one of 1.9 s took 5.4 s). The same bounds.
-    h.setOptionValue("presolve", "off")
     info = run_from(core, h, start[columns])
     lower = float(info.mip_dual_bound)
     if not math.isfinite(lower):
