@@ -291,8 +291,8 @@ def within_budget(
     if outcome is not None and int(fee[outcome.chosen].sum()) <= budget:
         return outcome, False
     points = rnd.params.sibling_points
-    caps = np.array([a.capacity for a in rnd.activities], np.int64)
     part = first.whole
+    caps = part.cap
     big = fold_weight(part, points)
     base2 = 2 * (big + arcs.score) + points * np.where(key >= 0, sib_n - 1, 0)
 
