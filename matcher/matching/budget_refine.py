@@ -178,6 +178,7 @@ def part_cores(
     if not groups:
         return found, value(found), 0
     spare = (budget - int((fee * found).sum())) // len(groups)
+    big_cores = any(len(keep) > _CORE_MAX for _, keep in cores)
 
     def run(group: list[tuple[Part, np.ndarray]]) -> tuple[list[tuple[Part, np.ndarray]], int]:
         solved, left_over = 0, spare
@@ -191,7 +192,7 @@ def part_cores(
                 p, keep = group[i]
                 if turn and len(keep) <= _CORE_MAX:
                     continue  # solved whole already
-                x = xs[i]
+                pf = fee[p.arcs]
                 limit = _CORE_MAX if len(keep) <= _CORE_MAX else _WINDOW << turn
                 for window in windows(p, keep, limit, turn % 2 == 1):
                     left = deadline - time.monotonic()
@@ -201,18 +202,11 @@ def part_cores(
                     share = left * len(window) / max(rest, 1)
                     seconds = min(left, max(share, _CORE_GIVEN_PER_ARC * len(window)))
                     rest -= len(window)
-                    cand = _window_mip(p, window, fee[p.arcs], x, left_over, points, seconds)
+                    xs[i], left_over = _improve_window(
+                        p, window, pf, xs[i], left_over, points, seconds
+                    )
                     solved += 1
-                    pf = fee[p.arcs]
-                    more = int((pf * cand).sum()) - int((pf * x).sum())
-                    if more <= left_over and _part_value(p, cand, points) > _part_value(
-                        p, x, points
-                    ):
-                        x, left_over = cand, left_over - more
-                xs[i] = x
         return [(p, x) for (p, _), x in zip(group, xs, strict=True)], solved
-
-    big_cores = any(len(keep) > _CORE_MAX for _, keep in cores)
 
     with ThreadPoolExecutor(len(groups)) as pool:
         done = list(pool.map(run, groups))
@@ -226,6 +220,24 @@ def part_cores(
 def _part_value(p: Part, x: np.ndarray, points: int) -> int:
     """A part's score under `x` (its arcs), sibling points included."""
     return int((p.score * x).sum()) + sibling_bonus(p, x, points)
+
+
+def _improve_window(
+    p: Part,
+    window: np.ndarray,
+    fee: np.ndarray,
+    x: np.ndarray,
+    spare: int,
+    points: int,
+    seconds: float,
+) -> tuple[np.ndarray, int]:
+    """Return the part's answer after the window's MIP (`_window_mip`) and what is left of
+    `spare`: the MIP's answer when it scores more within `spare`, else `x` and `spare`."""
+    cand = _window_mip(p, window, fee, x, spare, points, seconds)
+    more = int((fee * cand).sum()) - int((fee * x).sum())
+    if more <= spare and _part_value(p, cand, points) > _part_value(p, x, points):
+        return cand, spare - more
+    return x, spare
 
 
 def _window_mip(
