@@ -27,7 +27,6 @@ def max_weight_matching(
         return np.zeros(0, np.int64)
     n_right = len(right_cap)
     sink = n_left + n_right
-    smcf = min_cost_flow.SimpleMinCostFlow()
     lefts = np.arange(n_left, dtype=np.int64)
     rights = np.arange(n_right, dtype=np.int64)
     tails = np.concatenate([left, lefts, n_left + rights])
@@ -41,15 +40,10 @@ def max_weight_matching(
         tails, heads = np.r_[tails, bypass, matched], np.r_[heads, sink, sink]
         caps = np.r_[caps, n_left - placed, placed]
         costs = np.r_[costs, 0, 0]
-    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     supplies = np.zeros(sink + 1, np.int64)
     supplies[:n_left] = 1
     supplies[sink] = -n_left
-    smcf.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min cost flow failed with status {status}")
-    return smcf.flows(np.arange(len(left), dtype=np.int64))
+    return _first_flows((tails, heads, caps, costs), supplies, len(left), max_flow=False)
 
 
 def most_matched(
@@ -73,19 +67,31 @@ def most_matched(
         return np.zeros(0, np.int64)
     n_right = len(right_cap)
     source, sink = n_left + n_right, n_left + n_right + 1
-    smcf = min_cost_flow.SimpleMinCostFlow()
     tails = np.concatenate([left, np.full(n_left, source), n_left + np.arange(n_right)])
     heads = np.concatenate([n_left + right, np.arange(n_left), np.full(n_right, sink)])
     caps = np.concatenate([np.ones(len(left) + n_left, np.int64), right_cap.astype(np.int64)])
     costs = np.concatenate([-weight.astype(np.int64), np.zeros(n_left + n_right, np.int64)])
-    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     supplies = np.zeros(sink + 1, np.int64)
     supplies[source], supplies[sink] = n_left, -n_left
-    smcf.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
-    status = smcf.solve_max_flow_with_min_cost()
+    return _first_flows((tails, heads, caps, costs), supplies, len(left), max_flow=True)
+
+
+def _first_flows(
+    network: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    supplies: np.ndarray,
+    n: int,
+    max_flow: bool,
+) -> np.ndarray:
+    """Solve OR-Tools' min-cost flow on `network` (tails, heads, capacities, unit costs) with
+    the nodes' `supplies` (the most flow of least cost when `max_flow`, else a flow meeting
+    every supply), and return the flow on its first `n` arcs."""
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(*network)
+    smcf.set_nodes_supplies(np.arange(len(supplies), dtype=np.int64), supplies)
+    status = smcf.solve_max_flow_with_min_cost() if max_flow else smcf.solve()
     if status != smcf.OPTIMAL:
-        raise RuntimeError(f"max flow with min cost failed with status {status}")
-    return smcf.flows(np.arange(len(left), dtype=np.int64))
+        raise RuntimeError(f"min cost flow failed with status {status}")
+    return smcf.flows(np.arange(n, dtype=np.int64))
 
 
 def _segment_max(values: np.ndarray, starts: np.ndarray, owners: np.ndarray, n: int):
