@@ -9,7 +9,7 @@ import numpy as np
 from .ages import age_on
 from .document import Round
 from .fields import DAYS
-from .geo import haversine_km, pairs_within
+from .geo import Exact, pairs_within, spec_distances
 
 NOT_WISHED = np.iinfo(np.int16).max
 GENDER_CODE = {"any": 0, "female": 1, "male": 2, "other": 3}
@@ -34,13 +34,14 @@ class ChildArcs:
     fee: np.ndarray  # per activity, float DKK
 
 
-def penalty(km: np.ndarray, per_km: float, pts: tuple) -> np.ndarray:
-    """Return round(per_km * km) half to even, exact where a half is within a hair."""
+def penalty(km: np.ndarray, per_km: float, exact: Exact) -> np.ndarray:
+    """Return round(per_km * km) half to even, exact (`geo.spec_distances`) where a half is
+    within a hair."""
     value = per_km * km
-    frac = value - np.floor(value)
-    for i in np.flatnonzero(np.abs(frac - 0.5) < 1e-6):
-        km[i] = haversine_km(pts[0][i], pts[1][i], pts[2][i], pts[3][i])
-        value[i] = per_km * km[i]
+    close = np.flatnonzero(np.abs(value - np.floor(value) - 0.5) < 1e-6)
+    if len(close):
+        km[close] = exact(close)
+        value[close] = per_km * km[close]
     return np.rint(value).astype(np.int64)
 
 
@@ -134,11 +135,11 @@ def build_child_arcs(rnd: Round) -> ChildArcs:
     keep = ~declined(rnd, ci, ai)
     ci, ai, km, rank = ci[keep], ai[keep], km[keep].copy(), rank[keep]
     prefs = np.array(list(p.preference_points) + [0], np.int64)
-    pts = (ch["lat"][ci], ch["lon"][ci], ac["lat"][ai], ac["lon"][ai])
+    exact = spec_distances(ch["lat"], ch["lon"], ci, ac["lat"], ac["lon"], ai)
     score = (
         prefs[np.minimum(rank, len(prefs) - 1)]
         + p.waiting_points * ch["waited"][ci]
-        - penalty(km, p.distance_penalty_per_km, pts)
+        - penalty(km, p.distance_penalty_per_km, exact)
     )
     order = np.lexsort((ai, ci))
     return ChildArcs(

@@ -10,7 +10,7 @@ import numpy as np
 from .ages import age_on
 from .candidates import penalty
 from .document import Round
-from .geo import pairs_within
+from .geo import pairs_within, sort_order, spec_distances
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,17 @@ def shared(left: list[Iterable], right: list[Iterable], li: np.ndarray, ri: np.n
     return out
 
 
-def _declined(fi: np.ndarray, ki: np.ndarray, n: int, excluded: list[int]) -> np.ndarray:
-    """Return a mask of the pairs declined before (a sorted lookup, not a set operation)."""
-    keys = np.unique(np.array(excluded, np.int64))
-    pair = fi * n + ki
-    pos = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
-    return keys[pos] == pair
+def _without_declined(keys: np.ndarray, excluded: list[int]) -> np.ndarray:
+    """Return a mask over the sorted pair `keys` that leaves out the pairs declined before:
+    each declined pair is looked up among the pairs (a few lookups in the sorted keys, where
+    looking up every pair among the declined cost ~0.6 s at 9.5 million pairs)."""
+    declined = np.unique(np.array(excluded, np.int64))
+    pos = np.searchsorted(keys, declined)
+    found = pos < len(keys)
+    found[found] = keys[pos[found]] == declined[found]
+    keep = np.ones(len(keys), bool)
+    keep[pos[found]] = False
+    return keep
 
 
 def build_pair_arcs(rnd: Round) -> PairArcs:
@@ -72,8 +77,11 @@ def build_pair_arcs(rnd: Round) -> PairArcs:
     ki, fi, km = pairs_within(k_lat, k_lon, reach, f_lat, f_lon, ordered=False)
     cert = np.array([k.child_certificate for k in ks], bool)
     keep = ~needs_cert[fi] | cert[ki]
-    index = {k.id: i for i, k in enumerate(ks)}
     n = max(len(ks), 1)
+    keys, km = (fi * n + ki)[keep], km[keep]
+    order = sort_order(keys, len(fs) * n)  # by family, then contact family
+    keys, km = keys[order], km[order]
+    index = {k.id: i for i, k in enumerate(ks)}
     excluded = [
         i * n + index[x]
         for i, f in enumerate(fs)
@@ -81,10 +89,9 @@ def build_pair_arcs(rnd: Round) -> PairArcs:
         if x in index
     ]
     if excluded:
-        keep &= ~_declined(fi, ki, n, excluded)
-    fi, ki, km = fi[keep], ki[keep], km[keep].copy()
-    order = np.argsort(fi * n + ki)
-    fi, ki, km = fi[order], ki[order], km[order]
+        keep = _without_declined(keys, excluded)
+        keys, km = keys[keep], km[keep]
+    fi, ki = np.divmod(keys, n)
     language = shared([f.languages for f in fs], [k.languages for k in ks], fi, ki) > 0
     k_near = [
         {a + d for b in k.children_birth_dates for d in range(-2, 3) for a in [age_on(b, day)]}
@@ -93,12 +100,12 @@ def build_pair_arcs(rnd: Round) -> PairArcs:
     ages = shared(f_ages, k_near, fi, ki) > 0
     interests = shared([f.interests for f in fs], [k.interests for k in ks], fi, ki)
     waited = np.array([f.rounds_waited for f in fs], np.int64)
-    pts = (f_lat[fi], f_lon[fi], k_lat[ki], k_lon[ki])
+    exact = spec_distances(f_lat, f_lon, fi, k_lat, k_lon, ki)
     score = (
         p.language_points * language
         + p.children_age_points * ages
         + np.minimum(p.interest_points * interests, p.interest_points_cap)
         + p.waiting_points * waited[fi]
-        - penalty(km, p.distance_penalty_per_km, pts)
+        - penalty(km, p.distance_penalty_per_km, exact)
     ).astype(np.int64)
     return PairArcs(fi, ki, km, language, ages, interests, score, needs_cert)
