@@ -5,6 +5,7 @@ national round two at a time."""
 from __future__ import annotations
 
 from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
@@ -44,8 +45,50 @@ def pair_families(rnd: Round, arcs: PairArcs, fork: bool = True) -> np.ndarray:
     """Return the chosen arc indices: most families paired first, then the best total score.
     Large rounds are solved by two forked workers unless `fork` is False (in a thread beside
     others: a fork would copy only the calling thread, whatever the others hold)."""
+    return start_pairing(rnd, arcs, fork).result()
+
+
+class Pairing:
+    """The families' flows, under way: in two forked workers, which go on while the caller
+    works (`result` waits for them), or already solved in this process."""
+
+    def __init__(
+        self,
+        parts: list[np.ndarray],
+        n: int,
+        flows: list[np.ndarray] | None = None,
+        pool: Any = None,
+        pending: Any = None,
+    ) -> None:
+        self._parts, self._n, self._flows = parts, n, flows
+        self._pool, self._pending = pool, pending
+
+    def result(self) -> np.ndarray:
+        """Wait for the flows and return the chosen arc indices."""
+        if self._flows is None:
+            try:
+                self._flows = self._pending.get()
+            finally:
+                self.close()
+        chosen = np.zeros(self._n, np.int64)
+        for idx, flow in zip(self._parts, self._flows, strict=True):
+            chosen[idx] = flow
+        return np.flatnonzero(chosen)
+
+    def close(self) -> None:
+        """End the workers, whether or not they finished."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def start_pairing(rnd: Round, arcs: PairArcs, fork: bool = True) -> Pairing:
+    """Start the families' flows (see `pair_families`): on a large round, with `fork`, in two
+    worker processes that run while the caller goes on (the children's candidates, 1.3 s of
+    a national round, are built meanwhile); else solved before returning."""
     if len(arcs.family) == 0:
-        return np.zeros(0, np.int64)
+        return Pairing([], 0, [])
     caps = np.array([k.capacity for k in rnd.contact_families], np.int64)
     # Towns far apart share no candidate: each connected part is its own flow.
     label = components(arcs.family, arcs.contact, len(caps))
@@ -62,15 +105,10 @@ def pair_families(rnd: Round, arcs: PairArcs, fork: bool = True) -> np.ndarray:
         big = len(arcs.family) >= _PARALLEL_ARCS and len(parts) >= 2
         if big and fork and may_fork_workers():
             # Largest first, so that the two workers finish at about the same time.
-            _JOB["parts"] = sorted(parts, key=len, reverse=True)
-            with get_context("fork").Pool(2) as pool:
-                flows = pool.map(_solve_indexed, range(len(parts)), chunksize=1)
-            parts = _JOB["parts"]
-        else:
-            flows = [_solve_part(idx) for idx in parts]
+            parts = _JOB["parts"] = sorted(parts, key=len, reverse=True)
+            pool = get_context("fork").Pool(2)  # the workers copy `_JOB` as they start
+            pending = pool.map_async(_solve_indexed, range(len(parts)), chunksize=1)
+            return Pairing(parts, len(arcs.family), pool=pool, pending=pending)
+        return Pairing(parts, len(arcs.family), [_solve_part(idx) for idx in parts])
     finally:
         _JOB.clear()
-    chosen = np.zeros(len(arcs.family), np.int64)
-    for idx, flow in zip(parts, flows, strict=True):
-        chosen[idx] = flow
-    return np.flatnonzero(chosen)

@@ -21,7 +21,7 @@ from .budget import (
 from .candidates import ChildArcs, build_child_arcs
 from .children import Outcome, place_children
 from .document import Round, read_round
-from .pairing import pair_families
+from .pairing import Pairing, pair_families, start_pairing
 from .pairs import PairArcs, build_pair_arcs
 from .result import build_result
 from .scale import check_scale, folded_weight
@@ -36,9 +36,11 @@ def output_reserve(rnd: Round) -> float:
 
 
 # Families are paired beside the children when they can form at most this many candidate
-# pairs (a municipality: 800 x 500). A national round pairs them first, with two workers:
-# its 9.5 million pairs beside the children's arcs raised the peak memory from 1.6 GB to
-# 2.0-2.15 GB and the time by 3 s (measured), as both sides then compete for the two cores.
+# pairs (a municipality: 800 x 500). A national round builds its pairs first and solves
+# their flows in two workers while the children's candidates are built (those workers end
+# before the children's parts start): its 9.5 million pairs beside the children's parts
+# raised the peak memory from 1.6 GB to 2.0-2.15 GB and the time by 3 s (measured), as both
+# sides then compete for the two cores.
 _BESIDE_PAIRS = 1_000_000
 
 
@@ -49,35 +51,48 @@ def _beside(rnd: Round) -> bool:
 
 class _Families:
     """The families' candidate pairs and chosen pairs: computed in a thread of their own
-    (`beside`), or at once."""
+    (`beside`), or their pairs at once and their flows in worker processes that go on while
+    the children's candidates are built (`wait` collects them)."""
 
     def __init__(self, rnd: Round, beside: bool) -> None:
         self._result: tuple[PairArcs, np.ndarray] | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(rnd, False), name="families")
+        self._pairing: tuple[PairArcs, Pairing] | None = None
+        self._thread = threading.Thread(target=self._run, args=(rnd,), name="families")
         if beside:
             self._thread.start()
         else:
-            self._run(rnd, True)
-            self.wait()  # an error is raised at once
+            arcs = self._arcs(rnd)  # an error is raised at once
+            self._pairing = arcs, start_pairing(rnd, arcs, fork=True)
 
-    def _run(self, rnd: Round, fork: bool) -> None:
+    @staticmethod
+    def _arcs(rnd: Round) -> PairArcs:
+        arcs = build_pair_arcs(rnd)
+        weight = folded_weight(arcs.family, arcs.score, len(rnd.families))
+        check_scale(weight, len(rnd.families) + len(rnd.contact_families), "families")
+        return arcs
+
+    def _run(self, rnd: Round) -> None:
         try:
-            arcs = build_pair_arcs(rnd)
-            weight = folded_weight(arcs.family, arcs.score, len(rnd.families))
-            check_scale(weight, len(rnd.families) + len(rnd.contact_families), "families")
-            self._result = arcs, pair_families(rnd, arcs, fork)
+            arcs = self._arcs(rnd)
+            self._result = arcs, pair_families(rnd, arcs, fork=False)
         except BaseException as err:  # handed to the caller of `wait`
             self._error = err
 
     def end(self) -> None:
-        """Wait for the thread to end, whatever it found."""
+        """Wait for the thread to end and stop the workers, whatever they found."""
         if self._thread.is_alive():
             self._thread.join()
+        if self._pairing is not None:
+            self._pairing[1].close()
 
     def wait(self) -> tuple[PairArcs, np.ndarray]:
-        """Wait for the thread to end (it is gone afterwards); return its answer or raise
-        its error."""
+        """Wait for the thread or the workers to end (they are gone afterwards); return
+        their answer or raise their error."""
+        if self._pairing is not None:
+            arcs, pairing = self._pairing
+            self._pairing = None
+            self._result = arcs, pairing.result()
         self.end()
         if self._error is not None:
             raise self._error

@@ -107,3 +107,54 @@ def test_a_budget_that_cannot_bind_is_solved_as_no_budget_with_all_the_time():
     assert bounded["status"] == free["status"] == "optimal"
     assert bounded["placements"] == free["placements"]
     assert bounded["stats"]["engines"] == free["stats"]["engines"]
+
+
+def _families_in_workers(monkeypatch) -> None:
+    """A round pairs its families first, their flows in two workers, whatever its size."""
+    from matcher.matching import pairing
+
+    monkeypatch.setattr(SOLVE, "_BESIDE_PAIRS", 0)
+    monkeypatch.setattr(pairing, "_PARALLEL_ARCS", 0)
+
+
+def test_family_workers_run_while_the_childrens_candidates_are_built(monkeypatch):
+    """The families' flows go on in their workers while this process builds the children's
+    candidates; the workers are gone before the children's own workers are forked, and the
+    answer is the one of solving everything in this process."""
+    import multiprocessing
+
+    doc = generate_round(900, towns=3, seed=5)
+    alone = solve(doc)
+    seen = {}
+    real_arcs, real_pool = SOLVE.build_child_arcs, children.ProcessPoolExecutor
+
+    def arcs(rnd):
+        seen["while building"] = len(multiprocessing.active_children())
+        return real_arcs(rnd)
+
+    def pool(*args, **kwargs):
+        seen["at the fork"] = len(multiprocessing.active_children())
+        return real_pool(*args, **kwargs)
+
+    _families_in_workers(monkeypatch)
+    monkeypatch.setattr(SOLVE, "build_child_arcs", arcs)
+    monkeypatch.setattr(children, "_PARALLEL_ARCS", 0)
+    monkeypatch.setattr(children, "ProcessPoolExecutor", pool)
+    both = solve(doc)
+    assert seen == {"while building": 2, "at the fork": 0}
+    assert both["pairings"] == alone["pairings"]
+    assert both["placements"] == alone["placements"]
+    assert both["stats"]["score"] == alone["stats"]["score"]
+
+
+def test_an_error_while_the_family_workers_run_leaves_no_process_behind(monkeypatch):
+    import multiprocessing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("placing failed")
+
+    _families_in_workers(monkeypatch)
+    monkeypatch.setattr(SOLVE, "place_children", broken)
+    with pytest.raises(RuntimeError, match="placing failed"):
+        solve(generate_round(600, towns=3, seed=4))
+    assert multiprocessing.active_children() == []
