@@ -145,8 +145,10 @@ def pairs_within(
     """Return (query index, target index, km) of every pair with km <= the query's reach.
 
     `admissible(q, t)`, when given, is a cheap vectorised filter applied before any distance is
-    computed (integer rules cost far less than five trigonometric functions a pair). With
-    `ordered` the pairs come sorted by query, then target; callers that sort anyway skip it.
+    computed (integer rules cost far less than five trigonometric functions a pair): it is
+    called with a column of query indices and a row of target indices and gives the grid of
+    their pairs, by NumPy's broadcasting. With `ordered` the pairs come sorted by query, then
+    target; callers that sort anyway skip it.
     """
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if len(q_lat) == 0 or len(t_lat) == 0:
@@ -208,10 +210,10 @@ def _within(
         qi, ti = np.nonzero(inner <= search.most[mem][:, None])
         q, t, inner = mem[qi], targets[ti], inner[qi, ti]
     else:
-        q = np.repeat(mem, len(targets))
-        t = np.tile(targets, len(mem))
-        ok = search.admissible(q, t)
-        q, t = q[ok], t[ok]
+        # the rules as a grid too (members as a column, targets as a row): ~2x faster than
+        # on gathered pair arrays, then the distances of the pairs they let through
+        qi, ti = np.nonzero(search.admissible(mem[:, None], targets))
+        q, t = mem[qi], targets[ti]
         inner = search.pairs(q, t)
         keep = inner <= search.most[q]
         q, t, inner = q[keep], t[keep], inner[keep]
