@@ -71,6 +71,9 @@ class PartResult:
     bound: int  # best score still possible with as many placed
     engine: str
     notes: dict = field(default_factory=dict)
+    # when unproven after its LP: the part's model (with its cuts) and LP, so that
+    # `resume_part` need not solve that LP again (3-3.5 s on a national part)
+    lp_state: tuple[PlacementMip, LpSolution] | None = None
 
 
 def sibling_bonus(part: Part, chosen: np.ndarray, points: int) -> int:
@@ -150,10 +153,53 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
             best, best_value = sol.chosen, value(sol.chosen)
         bound = best_value if sol.proven else min(bound, max(sol.bound, best_value))
         return PartResult(best, bound <= best_value, best_value, bound, "flow+mip", notes)
-    best, best_value, bound, more = _solve_whole(part, points, deadline, placed, best, bound, value)
+    best, best_value, bound, more, state = _solve_whole(
+        part, points, deadline, placed, best, bound, value
+    )
     notes.update(more)
+    proven = bound <= best_value
     return PartResult(
-        best, bound <= best_value, best_value, max(bound, best_value), "flow+lp+mip", notes
+        best,
+        proven,
+        best_value,
+        max(bound, best_value),
+        "flow+lp+mip",
+        notes,
+        None if proven else state,
+    )
+
+
+# A part is resumed (`resume_part`) only with at least this much time left per arc (5 s for
+# a national part of 171,000 arcs, whose towns take 9-15 s; they start only if they fit).
+_RESUME_SECONDS_PER_ARC = 3e-5
+
+
+def worth_resuming(result: PartResult) -> bool:
+    """Whether a part's answer could still be proven by `resume_part`: its LP and core ran,
+    and it ended unproven (its towns or its proof did not fit its share of the time)."""
+    return result.engine == "flow+lp+mip" and not result.proven and "resumed" not in result.notes
+
+
+def resume_part(part: Part, points: int, deadline: float, earlier: PartResult) -> PartResult:
+    """Go on with a part that `solve_part` left unproven, in time that the other parts left
+    over: from its earlier answer, model and LP (`PartResult.lp_state`; without them, the
+    whole way again), its towns and its proof, without the flows and the core that found
+    that answer. Returns the earlier result when too little time is left to start."""
+    m = len(part.left)
+    if deadline - time.monotonic() < _RESUME_SECONDS_PER_ARC * m:
+        return earlier
+    placed = int(earlier.chosen.sum())
+
+    def value(c: np.ndarray) -> int:
+        return int((part.score * c).sum()) + sibling_bonus(part, c, points)
+
+    best, best_value, bound, more, _ = _solve_whole(
+        part, points, deadline, placed, earlier.chosen, earlier.bound, value, earlier.lp_state
+    )
+    bound = min(bound, earlier.bound)
+    notes = {**earlier.notes, **more, "resumed": True}  # (no `lp_state`: not resumed again)
+    return PartResult(
+        best, bound <= best_value, best_value, max(bound, best_value), earlier.engine, notes
     )
 
 
@@ -238,7 +284,8 @@ def _solve_whole(
     best: np.ndarray,
     bound: int,
     value: Callable[[np.ndarray], int],
-) -> tuple[np.ndarray, int, int, dict]:
+    resume: tuple[PlacementMip, LpSolution] | None = None,
+) -> tuple[np.ndarray, int, int, dict, tuple[PlacementMip, LpSolution] | None]:
     """Solve a part as: its LP relaxation (column generation, then rounds of sibling cuts);
     a MIP on the core of every arc in an answer scoring more than a target just below the LP's
     bound, which proves the optimum when it reaches the target (on the municipality rounds,
@@ -248,20 +295,88 @@ def _solve_whole(
     answer and the bound as far as it got. A part whose LP is too far above its answer for
     the target's core (national parts) gets a core of each child's cheapest arcs, for an
     answer only. `bound` is what is known before the LP (the flow's score with every
-    possible sibling pair). Returns (chosen, value, proven bound, notes)."""
+    possible sibling pair). With `resume` (the model and LP of an earlier run, or empty),
+    `best` is that run's answer after its core (`resume_part`): no flows and no core, only
+    the towns and the proof. Returns (chosen, value, proven bound, notes, (model, LP))."""
     best_value = value(best)
     if time.monotonic() >= deadline:  # no time for the LP (a national round's last parts
-        return best, best_value, bound, {}  # spent 0.1-0.4 s each building it, measured)
+        return best, best_value, bound, {}, resume  # spent 0.1-0.4 s each building it)
     m = len(part.left)
-    mip = PlacementMip(_instance(part, np.arange(m), placed, points))
-    lp = mip.lp(deadline - time.monotonic(), best, cuts=True)
-    if lp is None:  # out of time: the flows' answer and the simple bound
-        return best, best_value, bound, {}
+    if resume:
+        mip, lp = resume
+    else:
+        mip = PlacementMip(_instance(part, np.arange(m), placed, points))
+        solved = mip.lp(deadline - time.monotonic(), best, cuts=True)
+        if solved is None:  # out of time: the flows' answer and the simple bound
+            return best, best_value, bound, {}, None
+        lp = solved
     # the LP's value is exact to ~1e-7 relative: a margin of 0.01 keeps bound and fixing safe
     bound = min(bound, math.floor(lp.value + 0.01))
     notes: dict = {"lp_bound": round(lp.value, 3)}
     if bound <= best_value:
-        return best, best_value, bound, notes
+        return best, best_value, bound, notes, (mip, lp)
+
+    def improve(chosen: np.ndarray) -> None:
+        nonlocal best, best_value
+        if chosen.sum() == placed and value(chosen) > best_value:
+            best, best_value = chosen, value(chosen)
+
+    if resume is None:  # else `best` is an earlier run's answer after its core
+        best, bound = _core_answer(
+            part, points, deadline, placed, mip, lp, best, bound, value, notes
+        )
+        best_value = value(best)
+    keep = _fixed_model(mip, lp, best_value, best)
+    proof = _proof_seconds(int(keep[:m].sum()))
+    if bound > best_value and part.club is not None and proof > _TOWNS_FROM_SECONDS:
+        # A long proof: first a bound by the part's towns, each its own MIP (`regions.py`),
+        # when they take less time; their answers replace the incumbent's where they can.
+        town = regions.towns(part.left, part.club)
+        reg = regions.regional_bound(mip, lp, town, best, deadline, _proof_seconds, proof)
+        if reg is not None:
+            for arcs_of_town, arcs in reg.answers:
+                cand = regions.splice(best, part.left, arcs_of_town, arcs)
+                if cand is not None:
+                    improve(cand)
+            # (a town's MIP stopped by the clock bounds weakly: 1,181,305 on a part whose
+            # LP says 682,569, once; the note names only a bound that helped)
+            helped = reg.bound is not None and reg.bound < bound
+            if helped:
+                bound = max(reg.bound, best_value)
+            notes["towns"] = {"towns": reg.towns, "between": reg.crossing, "arcs": reg.arcs}
+            notes["towns_bound"] = reg.bound if helped else None
+            keep = _fixed_model(mip, lp, best_value, best)
+    notes["arcs_in_model"] = int(keep[:m].sum())
+    left = deadline - time.monotonic()
+    if bound > best_value and left > _proof_seconds(int(keep[:m].sum())):
+        sol = mip.solve(best, _highs_limit(left, keep[:m].sum()), keep)
+        improve(sol.chosen)
+        # answers outside the kept columns score at most best_value
+        if sol.proven:
+            bound = best_value
+        elif sol.bound >= 0:
+            bound = min(bound, max(sol.bound, best_value))
+        notes["mip_bound"] = int(sol.bound)
+    return best, best_value, bound, notes, (mip, lp)
+
+
+def _core_answer(
+    part: Part,
+    points: int,
+    deadline: float,
+    placed: int,
+    mip: PlacementMip,
+    lp: LpSolution,
+    best: np.ndarray,
+    bound: int,
+    value: Callable[[np.ndarray], int],
+    notes: dict,
+) -> tuple[np.ndarray, int]:
+    """The answer before the proof (`_solve_whole`): LP-guided flows, then a MIP on the
+    target's core (which may prove the optimum) or, far from the LP, on the cheapest arcs.
+    Returns (the best answer, the bound)."""
+    m = len(part.left)
+    best_value = value(best)
 
     def improve(chosen: np.ndarray) -> None:
         nonlocal best, best_value
@@ -317,38 +432,7 @@ def _solve_whole(
             later = _proof_seconds(int((rc <= _slack(lp.value, best_value)).sum()))
             seconds = left / 2 if later < left / 2 else left
             improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
-    keep = _fixed_model(mip, lp, best_value, best)
-    proof = _proof_seconds(int(keep[:m].sum()))
-    if bound > best_value and part.club is not None and proof > _TOWNS_FROM_SECONDS:
-        # A long proof: first a bound by the part's towns, each its own MIP (`regions.py`),
-        # when they take less time; their answers replace the incumbent's where they can.
-        town = regions.towns(part.left, part.club)
-        reg = regions.regional_bound(mip, lp, town, best, deadline, _proof_seconds, proof)
-        if reg is not None:
-            for arcs_of_town, arcs in reg.answers:
-                cand = regions.splice(best, part.left, arcs_of_town, arcs)
-                if cand is not None:
-                    improve(cand)
-            # (a town's MIP stopped by the clock bounds weakly: 1,181,305 on a part whose
-            # LP says 682,569, once; the note names only a bound that helped)
-            helped = reg.bound is not None and reg.bound < bound
-            if helped:
-                bound = max(reg.bound, best_value)
-            notes["towns"] = {"towns": reg.towns, "between": reg.crossing, "arcs": reg.arcs}
-            notes["towns_bound"] = reg.bound if helped else None
-            keep = _fixed_model(mip, lp, best_value, best)
-    notes["arcs_in_model"] = int(keep[:m].sum())
-    left = deadline - time.monotonic()
-    if bound > best_value and left > _proof_seconds(int(keep[:m].sum())):
-        sol = mip.solve(best, _highs_limit(left, keep[:m].sum()), keep)
-        improve(sol.chosen)
-        # answers outside the kept columns score at most best_value
-        if sol.proven:
-            bound = best_value
-        elif sol.bound >= 0:
-            bound = min(bound, max(sol.bound, best_value))
-        notes["mip_bound"] = int(sol.bound)
-    return best, best_value, bound, notes
+    return best, bound
 
 
 def _instance(part: Part, keep: np.ndarray, placed: int, points: int) -> PlacementInstance:

@@ -77,3 +77,38 @@ def test_a_part_keeps_its_share_of_the_window_when_more_wait_behind_it(deadlines
     assert deadlines[0] == pytest.approx(12.0, abs=0.5)
     children._solve((_part(100), 20, deadline, 0.0, 1.0, 1))
     assert deadlines[1] == pytest.approx(40.0 * 100 / 300, abs=0.5)
+
+
+def test_a_part_left_unproven_is_queued_again_behind_the_others(monkeypatch):
+    """`_in_workers` resumes each part that ended unproven once, after every part not
+    started yet, and keeps what the resumed run found."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from matcher.matching.placement import PartResult
+
+    order = []
+
+    def solve(job):
+        part = job[0]
+        order.append(("solve", len(part.left)))
+        proven = len(part.left) != 3  # the part of three arcs ends unproven
+        engine = "flow+lp+mip"
+        return PartResult(np.zeros(len(part.left)), proven, 10, 10 if proven else 14, engine)
+
+    def resume(job):
+        part, _, _, earlier = job
+        order.append(("resume", len(part.left)))
+        return PartResult(earlier.chosen, True, 12, 12, earlier.engine, {"resumed": True})
+
+    monkeypatch.setattr(children, "_solve", solve)
+    monkeypatch.setattr(children, "_resume", resume)
+    jobs = [(_part(n), 20, time.monotonic() + 60, 60.0, 60.0, 2) for n in (5, 3, 2, 1)]
+    with ThreadPoolExecutor(1) as pool:  # one worker: a strict order
+        results = children._in_workers(pool, jobs)
+    assert order == [("solve", 5), ("solve", 3), ("solve", 2), ("solve", 1), ("resume", 3)]
+    assert [(r.proven, r.score, r.bound) for r in results] == [
+        (True, 10, 10),
+        (True, 12, 12),
+        (True, 10, 10),
+        (True, 10, 10),
+    ]

@@ -278,3 +278,31 @@ def test_a_gap_under_one_point_is_trusted_only_for_whole_numbers_exact_in_double
     inst = _inst([0, 1], [0, 0], [2], [1, 1], [-1, -1])
     huge = PlacementMip(PlacementInstance(**{**inst.__dict__, "weight_per_child": 2**52}))
     assert not huge._integral_objective()
+
+
+def test_a_part_left_unproven_is_resumed_from_its_model_and_lp_to_the_proof(monkeypatch):
+    """A part whose proof did not fit its time ends unproven with its model and LP; given
+    time later, `resume_part` proves the same optimum from them without solving the LP or
+    the core again (a municipality round whose LP stays 15 points above the optimum)."""
+    parts, points = _parts(14, n=2000)
+    part = max(parts, key=lambda p: len(p.left))
+    exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert exact.proven and placement.worth_resuming(exact) is False
+    with monkeypatch.context() as m:  # every proof "too long": no target's core, no proof
+        m.setattr(placement, "_proof_seconds", lambda arcs: 1e9)
+        first = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert not first.proven and first.lp_state is not None
+    assert placement.worth_resuming(first)
+
+    def no_lp(*args, **kwargs):
+        raise AssertionError("the LP solved again")
+
+    monkeypatch.setattr(PlacementMip, "lp", no_lp)
+    monkeypatch.setattr(placement, "_core_answer", no_lp)
+    again = placement.resume_part(part, points, time.monotonic() + 120, first)
+    assert again.proven and again.score == exact.score == again.bound
+    assert again.chosen.sum() == exact.chosen.sum() and again.notes["resumed"]
+    assert not placement.worth_resuming(again)
+    # with no time left it keeps the earlier answer
+    late = placement.resume_part(part, points, time.monotonic() - 1.0, first)
+    assert late is first
