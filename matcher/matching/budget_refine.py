@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .budget_flows import Flows, MostPlaced, better_at_count
-from .placement import Part, cheap_core, sibling_bonus, together_now
+from .placement import Part, cheap_core, part_value, together_now
 from .placement_mip import PlacementMip
 from .placement_model import PlacementInstance
 
@@ -217,11 +217,6 @@ def part_cores(
     return found, value(found), sum(n for _, n in done)
 
 
-def _part_value(p: Part, x: np.ndarray, points: int) -> int:
-    """A part's score under `x` (its arcs), sibling points included."""
-    return int((p.score * x).sum()) + sibling_bonus(p, x, points)
-
-
 def _improve_window(
     p: Part,
     window: np.ndarray,
@@ -235,7 +230,7 @@ def _improve_window(
     `spare`: the MIP's answer when it scores more within `spare`, else `x` and `spare`."""
     cand = _window_mip(p, window, fee, x, spare, points, seconds)
     more = int((fee * cand).sum()) - int((fee * x).sum())
-    if more <= spare and _part_value(p, cand, points) > _part_value(p, x, points):
+    if more <= spare and part_value(p, cand, points) > part_value(p, x, points):
         return cand, spare - more
     return x, spare
 

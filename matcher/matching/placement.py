@@ -85,6 +85,11 @@ def sibling_bonus(part: Part, chosen: np.ndarray, points: int) -> int:
     return int(points * (counts * (counts - 1) // 2).sum())
 
 
+def part_value(part: Part, chosen: np.ndarray, points: int) -> int:
+    """Return a part's score under `chosen` (0/1 per arc), sibling points included."""
+    return int((part.score * chosen).sum()) + sibling_bonus(part, chosen, points)
+
+
 def fold_weight(part: Part, points: int) -> int:
     """Return a weight per placement that outweighs any change of score: lexicographic."""
     worst = np.zeros(part.n_left, np.int64)
@@ -120,7 +125,7 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
         return PartResult(x, True, score, score, "flow")
 
     def value(c: np.ndarray) -> int:
-        return int((part.score * c).sum()) + sibling_bonus(part, c, points)
+        return part_value(part, c, points)
 
     best, best_value = x, value(x)
     for _ in range(3):  # a few rounds of "join the siblings where they are now"
@@ -191,7 +196,7 @@ def resume_part(part: Part, points: int, deadline: float, earlier: PartResult) -
     placed = int(earlier.chosen.sum())
 
     def value(c: np.ndarray) -> int:
-        return int((part.score * c).sum()) + sibling_bonus(part, c, points)
+        return part_value(part, c, points)
 
     best, best_value, bound, more, _ = _solve_whole(
         part, points, deadline, placed, earlier.chosen, earlier.bound, value, earlier.lp_state
@@ -302,7 +307,7 @@ def _solve_whole(
     if time.monotonic() >= deadline:  # no time for the LP (a national round's last parts
         return best, best_value, bound, {}, resume  # spent 0.1-0.4 s each building it)
     m = len(part.left)
-    if resume:
+    if resume is not None:
         mip, lp = resume
     else:
         mip = PlacementMip(_instance(part, np.arange(m), placed, points))

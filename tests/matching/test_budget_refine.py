@@ -16,7 +16,7 @@ from matcher.matching.budget_flows import Flows, better_at_count, most_within
 from matcher.matching.candidates import build_child_arcs
 from matcher.matching.children import sibling_keys, split
 from matcher.matching.document import read_round
-from matcher.matching.placement import Part, fold_weight, sibling_bonus
+from matcher.matching.placement import Part, fold_weight, part_value, sibling_bonus
 
 
 class _Setup:
@@ -216,7 +216,7 @@ def test_a_window_counts_the_points_of_siblings_outside_it():
     fee = np.zeros(3, np.int64)
     cand = budget_refine._window_mip(part, np.array([1, 2]), fee, x, 0, 20, 10.0)
     assert cand.tolist() == [1, 1, 0]
-    assert budget_refine._part_value(part, cand, 20) == 130
+    assert part_value(part, cand, 20) == 130
     # without the pair's points club 2 stays the better place
     cand = budget_refine._window_mip(part, np.array([1, 2]), fee, x, 0, 0, 10.0)
     assert cand.tolist() == [1, 0, 1]
