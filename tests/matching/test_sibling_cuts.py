@@ -155,3 +155,36 @@ def test_large_families_get_cuts_of_the_whole_family_only():
     for row in range(len(cuts)):
         cols = cuts.cols[cuts.row == row]
         assert (cols >= mip.n_arcs).sum() == n * (n - 1) // 2  # every pair, never one alone
+
+
+@pytest.mark.parametrize("seed", [21, 23, 24])
+def test_the_shortcut_leaves_out_no_cut_at_the_lps_points(seed, monkeypatch):
+    # `_unbreakable` skips the (pairs, `U`) whose cut no `S` could break: at every point the
+    # LP's rounds of cuts stop at, the cuts are the same with and without it.
+    import matcher.matching.sibling_cuts as sibling_cuts
+
+    parts, points = _parts(seed, n=800)
+    part = max(parts, key=lambda p: len(p.left))
+    x0 = max_weight_matching(
+        part.n_left, part.cap, part.left, part.right, fold_weight(part, points) + part.score
+    )
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
+    inst = mip.inst
+    sep = Separator(inst.left, inst.right, inst.cap, inst.sib_key, mip.pairs)
+    seen = []
+    real = Separator.separate
+
+    def both(self, x, z):
+        found = real(self, x, z)
+        seen.append((x.copy(), z.copy(), found))
+        return found
+
+    monkeypatch.setattr(sibling_cuts.Separator, "separate", both)
+    assert mip.lp(60.0, x0, cuts=True) is not None and mip.cuts > 0
+    monkeypatch.setattr(sibling_cuts.Separator, "separate", real)
+    monkeypatch.setattr(sibling_cuts, "_unbreakable", lambda *a: False)
+    assert seen
+    for x, z, found in seen:
+        every = sep.separate(x, z)
+        assert np.array_equal(found.row, every.row) and np.array_equal(found.cols, every.cols)
+        assert np.array_equal(found.vals, every.vals) and np.array_equal(found.rhs, every.rhs)
