@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .budget_flows import Flows, MostPlaced, better_at_count
+from .distinct import distinct
 from .placement import Part, cheap_core, part_value, together_now
 from .placement_mip import PlacementMip
 from .placement_model import PlacementInstance
@@ -121,7 +122,7 @@ def windows(part: Part, keep: np.ndarray, limit: int, backwards: bool = False) -
     seen_act = np.zeros(len(part.cap), bool)
     seen_child = np.zeros(part.n_left, bool)
     order: list[int] = []
-    for first in np.unique(right)[:: -1 if backwards else 1].tolist():
+    for first in distinct(right)[:: -1 if backwards else 1].tolist():
         if seen_act[first]:
             continue
         seen_act[first] = True
@@ -140,7 +141,7 @@ def windows(part: Part, keep: np.ndarray, limit: int, backwards: bool = False) -
     sizes = np.diff(child_start)[order]
     cut = (np.cumsum(sizes) - 1) // limit  # the window of each child, in that order
     out = []
-    for w in np.unique(cut).tolist():  # (a child of more arcs than `limit` skips a number)
+    for w in distinct(cut).tolist():  # (a child of more arcs than `limit` skips a number)
         children = np.asarray(order)[cut == w]
         out.append(
             np.concatenate([by_child[child_start[c] : child_start[c + 1]] for c in children])

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .candidates import ChildArcs
+from .distinct import distinct
 from .document import Round
 from .parts import components
 from .placement import Part, PartResult, resume_part, solve_part, worth_resuming
@@ -124,10 +125,15 @@ def sibling_keys(rnd: Round, arcs: ChildArcs) -> tuple[np.ndarray, np.ndarray]:
     fam = np.array([fams.setdefault(c.family, len(fams)) for c in rnd.children], np.int64)
     n_clubs = int(arcs.club.max()) + 1 if len(arcs.club) else 1
     key = fam[arcs.child] * n_clubs + arcs.club[arcs.act]
-    pairs = np.unique(np.stack([key, arcs.child], 1), axis=0) if len(key) else np.zeros((0, 2))
-    keys, counts = np.unique(pairs[:, 0], return_counts=True)
-    n = counts[np.searchsorted(keys, key)] if len(key) else np.zeros(0, np.int64)
-    _, dense = np.unique(key, return_inverse=True)
+    if not len(key):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # each child once per (family, club), as one code (a national round: 0.9 s -> 0.05 s
+    # against a unique of (key, child) rows and a unique of the keys)
+    n_kids = len(rnd.children)
+    codes = distinct(key * n_kids + arcs.child)
+    keys, counts = np.unique(codes // n_kids, return_counts=True)
+    dense = np.searchsorted(keys, key)  # every key is among them: its rank
+    n = counts[dense]
     return np.where(n > 1, dense, -1), n
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from .ages import age_on
 from .candidates import penalty
+from .distinct import distinct
 from .document import Round
 from .geo import pairs_within, sort_order, spec_distances
 
@@ -55,7 +56,7 @@ def _without_declined(keys: np.ndarray, excluded: list[int]) -> np.ndarray:
     """Return a mask over the sorted pair `keys` that leaves out the pairs declined before:
     each declined pair is looked up among the pairs (a few lookups in the sorted keys, where
     looking up every pair among the declined cost ~0.6 s at 9.5 million pairs)."""
-    declined = np.unique(np.array(excluded, np.int64))
+    declined = distinct(np.array(excluded, np.int64))
     pos = np.searchsorted(keys, declined)
     found = pos < len(keys)
     found[found] = keys[pos[found]] == declined[found]

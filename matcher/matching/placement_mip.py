@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .distinct import distinct
 from .placement_model import PlacementInstance, PlacementSolution
 from .sibling_cuts import Cuts, Separator
 from .siblings import sibling_pairs
@@ -330,7 +331,7 @@ class PlacementMip:
         out = np.zeros(self.shape[1])
         out[: self.n_arcs] = chosen
         if len(self.pairs):
-            placed = np.unique(self._arc_code[(chosen > 0) & (self._arc_code >= 0)])
+            placed = distinct(self._arc_code[(chosen > 0) & (self._arc_code >= 0)])
             both = np.full(len(self.pairs), len(placed) > 0)
             for side in (1, 2) if len(placed) else ():
                 codes = self.pairs[:, 0] * self._n + self.pairs[:, side]

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from .distinct import distinct
 from .placement_mip import LpSolution, PlacementMip, highs_binding, highs_model, run_from
 
 # Sides under this many arcs are not split further (a MIP of that size ends in ~1-2 s).
@@ -86,7 +87,7 @@ def _bisect(left: np.ndarray, club: np.ndarray) -> np.ndarray | None:
     n = len(clubs)
     if n < 2 or n > _MAX_CLUBS:
         return None
-    inc = np.unique(left * n + ci)  # (child, club) pairs, sorted by child
+    inc = distinct(left * n + ci)  # (child, club) pairs, sorted by child
     kid, kc = inc // n, inc % n
     kids, kinv = np.unique(kid, return_inverse=True)
     deg = np.bincount(kinv)
@@ -280,7 +281,7 @@ class _Towns:
         m = len(self.left)
         link = np.isin(self.left, self.crossing)
         pairs = np.unique(np.stack([self.left[link], self.town[:m][link]], 1), axis=0)
-        mine = np.unique(pairs[pairs[:, 1] == r, 0])
+        mine = distinct(pairs[pairs[:, 1] == r, 0])
         near = pairs[np.isin(pairs[:, 0], mine) & (pairs[:, 1] != r), 1]
         if len(near) == 0:
             return None
@@ -314,7 +315,7 @@ def _town_mip(
     new_col = np.full(mip.shape[1], -1)
     new_col[columns] = np.arange(len(columns))
     take = (new_col[cols] >= 0) & rows_kept[rows]
-    used = np.unique(rows[take])
+    used = distinct(rows[take])
     new_row = np.full(mip.shape[0], -1)
     new_row[used] = np.arange(len(used))
     arcs = int((columns < mip.n_arcs).sum())  # arcs come first, then pairs

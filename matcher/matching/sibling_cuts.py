@@ -25,6 +25,8 @@ from math import comb
 
 import numpy as np
 
+from .distinct import distinct
+
 # A cut is added only when the LP's point breaks it by more than this (in pairs).
 _MIN_VIOLATION = 1e-4
 # Cuts of single pairs only for families with at most this many pairs in a club (six
@@ -98,8 +100,9 @@ class Separator:
         club's activities they can join and, when there are several, each one alone."""
         rows: list[tuple[np.ndarray, np.ndarray, float]] = []
         frac = (x > 1e-6) & (x < 1 - 1e-6)
-        lit = np.unique(self.pairs[z > 1e-6, 0]) if len(self.pairs) else np.zeros(0, np.int64)
-        keys = np.intersect1d(lit, np.unique(self._key_sorted[frac[self._key_arcs]]))
+        lit = distinct(self.pairs[z > 1e-6, 0]) if len(self.pairs) else np.zeros(0, np.int64)
+        near = distinct(self._key_sorted[frac[self._key_arcs]])
+        keys = np.intersect1d(lit, near, assume_unique=True)
         for key in keys:
             lo, hi = np.searchsorted(self._pair_keys, [key, key + 1])
             group = self._pair_order[lo:hi]
@@ -112,9 +115,9 @@ class Separator:
                 together = float(z[pairs].sum())
                 if together <= _MIN_VIOLATION:  # no cut of these pairs can be broken
                     continue
-                kids = np.unique(self.pairs[pairs, 1:])
+                kids = distinct(self.pairs[pairs, 1:])
                 own = arcs[np.isin(self.left[arcs], kids)]
-                acts = np.unique(self.right[own])
+                acts = distinct(self.right[own])
                 # the club's activities together, and each one the family sits in alone
                 crowds = [acts] + [acts[i : i + 1] for i in range(len(acts)) if len(acts) > 1]
                 for crowd in crowds:

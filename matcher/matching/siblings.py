@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .distinct import distinct
 from .flow import dual_prices, max_weight_matching
 
 SCALE = 16  # shares are in 1/SCALE of a point, so weights stay integers
@@ -33,17 +34,19 @@ class Relaxation:
 def sibling_pairs(left: np.ndarray, sib_key: np.ndarray) -> np.ndarray:
     """Return rows (key, child i, child j), i < j, of siblings who share a candidate club."""
     sel = sib_key >= 0
-    kc = np.unique(np.stack([sib_key[sel], left[sel]], 1), axis=0)
-    if len(kc) == 0:
+    if not sel.any():
         return np.zeros((0, 3), np.int64)
-    rows = []
-    starts = np.flatnonzero(np.r_[True, kc[1:, 0] != kc[:-1, 0]])
-    for s, e in zip(starts, list(starts[1:]) + [len(kc)], strict=True):
-        kids = kc[s:e, 1]
-        for a in range(len(kids)):
-            for b in range(a + 1, len(kids)):
-                rows.append((kc[s, 0], kids[a], kids[b]))
-    return np.array(rows, np.int64).reshape(-1, 3)
+    # each (key, child) once, as one code, sorted by key then child
+    n = int(left.max()) + 1
+    code = distinct(sib_key[sel].astype(np.int64) * n + left[sel])
+    key, kid = code // n, code % n
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    size = np.diff(np.r_[start, len(code)])
+    # each child pairs with the children after it in its key's group, in order
+    after = np.repeat(start + size, size) - np.arange(len(code)) - 1
+    first = np.repeat(np.arange(len(code)), after)
+    second = first + np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after) + 1
+    return np.stack([key[first], kid[first], kid[second]], 1).astype(np.int64)
 
 
 def relax(
