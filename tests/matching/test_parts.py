@@ -22,6 +22,22 @@ def test_scipy_components_equal_the_vectorised_ones(seed, monkeypatch):
     assert np.array_equal(parts.components(group, right, n_right), vectorised)
 
 
+def test_arcs_sorted_by_group_never_need_scipy(monkeypatch):
+    # a national round's family pairs come sorted by family: the vectorised rounds need no
+    # sort there and beat SciPy's search and its import, whatever the size
+    rng = np.random.default_rng(3)
+    group = np.sort(rng.integers(0, 40, 300))
+    right = rng.integers(0, 30, 300)
+    expected = parts.components(group, right, 30)
+    monkeypatch.setattr(parts, "_SCIPY_ARCS", 0)
+
+    def no_scipy(*args):
+        raise AssertionError("SciPy's search for arcs sorted by group")
+
+    monkeypatch.setattr(parts, "_roots_scipy", no_scipy)
+    assert np.array_equal(parts.components(group, right, 30), expected)
+
+
 def test_a_long_chain_is_one_component():
     # group i links right nodes i and i + 1: one component, however long the chain
     n = 50_000
