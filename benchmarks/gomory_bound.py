@@ -103,10 +103,6 @@ class Tableau:
         """A v: each row's activity."""
         return np.bincount(self.rows, self.vals * v[self.cols], minlength=self.shape[0])
 
-    def transposed_times(self, y: np.ndarray) -> np.ndarray:
-        """A' y: each column's sum of its entries weighted by `y`."""
-        return np.bincount(self.cols, self.vals * y[self.rows], minlength=self.shape[1])
-
 
 def gomory_cuts(
     h: Any, tab: Tableau, x: np.ndarray, limit: int
