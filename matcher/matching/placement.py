@@ -16,7 +16,7 @@ import numpy as np
 
 from . import placement_mip, regions
 from .flow import max_weight_matching
-from .placement_mip import LpSolution, PlacementMip, _best_per_child
+from .placement_mip import LpSolution, PlacementMip, _best_per_child, highs_limit
 from .placement_model import PlacementInstance, PlacementSolution
 from .siblings import SCALE, relax, sibling_pairs
 
@@ -252,16 +252,10 @@ def _proof_seconds(arcs: int) -> float:
     """How long the proof's MIP on `arcs` arcs takes, measured on national parts and the
     municipality round (two cores, quiet machine): 0.6 s on 7,000 arcs, 1.3 s on 17,000,
     2.2 s on 26,000, 6.2 s on 53,000, and 163 s on 157,000, faster than linear from 60,000
-    on; plus the margin `_highs_limit` keeps for HiGHS' overrun. A proof is only started
+    on; plus the most that `highs_limit` keeps back for HiGHS' overrun. A proof is only started
     when it can end: one stopped by the clock makes the answer depend on the machine's speed
     (the same document, different answers), for a bound that helps little."""
     return 0.8e-4 * arcs * (1.0 + (arcs / 60_000) ** 2) + _MIN_MODEL_SECONDS_PER_ARC * arcs
-
-
-def _highs_limit(seconds: float, arcs: int) -> float:
-    """HiGHS' time limit for `seconds` of wall time: it ends up to ~0.1 ms an arc late (its
-    presolve and probing do not look at the clock; 4 s on a core of 33,000 arcs, measured)."""
-    return max(seconds - _MIN_MODEL_SECONDS_PER_ARC * arcs, 0.05)
 
 
 def _slack(lp_value: float, best_value: int) -> float:
@@ -354,7 +348,7 @@ def _solve_whole(
     notes["arcs_in_model"] = int(keep[:m].sum())
     left = deadline - time.monotonic()
     if bound > best_value and left > _proof_seconds(int(keep[:m].sum())):
-        sol = mip.solve(best, _highs_limit(left, keep[:m].sum()), keep)
+        sol = mip.solve(best, highs_limit(left, keep[:m].sum()), keep)
         improve(sol.chosen)
         # answers outside the kept columns score at most best_value
         if sol.proven:
@@ -420,7 +414,7 @@ def _core_answer(
         # answer outside scores more). It starts when it could end in half the time left,
         # and may use all of it.
         sol = mip.solve(
-            best, _highs_limit(left, core[:m].sum()), core, heuristics=False, max_nodes=_NODES
+            best, highs_limit(left, core[:m].sum()), core, heuristics=False, max_nodes=_NODES
         )
         improve(sol.chosen)
         notes["core_arcs"] = int(core[:m].sum())
@@ -436,7 +430,7 @@ def _core_answer(
         if left > _MIN_MODEL_SECONDS_PER_ARC * core[:m].sum():
             later = _proof_seconds(int((rc <= _slack(lp.value, best_value)).sum()))
             seconds = left / 2 if later < left / 2 else left
-            improve(mip.solve(best, _highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
+            improve(mip.solve(best, highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
     return best, bound
 
 

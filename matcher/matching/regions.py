@@ -40,7 +40,14 @@ from typing import Any
 import numpy as np
 
 from .distinct import distinct
-from .placement_mip import LpSolution, PlacementMip, highs_binding, highs_model, run_from
+from .placement_mip import (
+    LpSolution,
+    PlacementMip,
+    highs_binding,
+    highs_limit,
+    highs_model,
+    run_from,
+)
 
 # Sides under this many arcs are not split further (a MIP of that size ends in ~1-2 s).
 _MIN_ARCS = 20_000
@@ -55,9 +62,6 @@ _BALANCE = 0.2
 _MAX_CLUBS = 3_000
 # Margin for floating point in the duals' sums (a town's dual objective is ~10^5-10^6).
 _MARGIN = 0.05
-# HiGHS' presolve does not look at the clock: its limit leaves ~0.1 ms an arc (as
-# `placement._highs_limit` does).
-_MODEL_SECONDS_PER_ARC = 1e-4
 
 
 def towns(left: np.ndarray, club: np.ndarray, min_arcs: int | None = None) -> np.ndarray:
@@ -197,7 +201,7 @@ def regional_bound(
             columns = np.flatnonzero(setup.keep & (setup.col_town == r))
             lower, x = 0.0, None  # no column left: the town's arcs only make it worse
             if len(columns):
-                seconds = deadline - time.monotonic() - _MODEL_SECONDS_PER_ARC * len(columns)
+                seconds = highs_limit(deadline - time.monotonic(), len(columns))
                 got = _town_mip(core, mip, setup, columns, start, seconds)
                 if got is None:
                     return result

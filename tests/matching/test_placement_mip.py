@@ -306,3 +306,17 @@ def test_a_part_left_unproven_is_resumed_from_its_model_and_lp_to_the_proof(monk
     # with no time left it keeps the earlier answer
     late = placement.resume_part(part, points, time.monotonic() - 1.0, first)
     assert late is first
+
+
+def test_highs_limit_keeps_the_presolve_back_only_where_the_limit_could_fall_in_it():
+    # 45,000 columns: HiGHS' presolve may take up to ~4.5 s before it looks at the clock
+    before = placement_mip.PRESOLVE_SECONDS_PER_COLUMN * 45_000
+    assert placement_mip.highs_limit(6.0, 45_000) == pytest.approx(6.0 - before)
+    # a window twice the presolve's estimate or more: a quarter of it (and 0.2 s) kept back
+    assert placement_mip.highs_limit(20.0, 45_000) == pytest.approx(20.0 - 0.25 * before - 0.2)
+    # small models keep no more back than their estimate, and every limit is positive
+    assert placement_mip.highs_limit(10.0, 1_000) == pytest.approx(10.0 - 0.1)
+    assert placement_mip.highs_limit(0.01, 1_000) == 0.05
+    for seconds in np.linspace(0.0, 30.0, 301):
+        limit = placement_mip.highs_limit(float(seconds), 45_000)
+        assert 0.05 <= limit and (limit <= seconds or limit == 0.05)
