@@ -16,7 +16,13 @@ import numpy as np
 
 from . import placement_mip, regions
 from .flow import max_weight_matching
-from .placement_mip import LpSolution, PlacementMip, _best_per_child, highs_limit
+from .placement_mip import (
+    PRESOLVE_SECONDS_PER_COLUMN,
+    LpSolution,
+    PlacementMip,
+    _best_per_child,
+    highs_limit,
+)
 from .placement_model import PlacementInstance, PlacementSolution
 from .siblings import SCALE, relax, sibling_pairs
 
@@ -243,9 +249,6 @@ _NEAR = 0.01
 # Towns (`regions.py`) are tried before a proof estimated longer than this (the municipality
 # rounds' proofs take 0.3-1.5 s: they never split).
 _TOWNS_FROM_SECONDS = 5.0
-# HiGHS' presolve and probing cannot be interrupted: no MIP is started with less time left
-# than this per arc of its model (~1-3 s on 31,000 arcs before the first bound, measured).
-_MIN_MODEL_SECONDS_PER_ARC = 1e-4
 
 
 def _proof_seconds(arcs: int) -> float:
@@ -255,7 +258,7 @@ def _proof_seconds(arcs: int) -> float:
     on; plus the most that `highs_limit` keeps back for HiGHS' overrun. A proof is only started
     when it can end: one stopped by the clock makes the answer depend on the machine's speed
     (the same document, different answers), for a bound that helps little."""
-    return 0.8e-4 * arcs * (1.0 + (arcs / 60_000) ** 2) + _MIN_MODEL_SECONDS_PER_ARC * arcs
+    return 0.8e-4 * arcs * (1.0 + (arcs / 60_000) ** 2) + PRESOLVE_SECONDS_PER_COLUMN * arcs
 
 
 def _slack(lp_value: float, best_value: int) -> float:
@@ -427,7 +430,7 @@ def _core_answer(
         # arcs, for an answer only. Half the time, or all of it when the proof's model (sized
         # from the answer so far) could not be started after it anyway.
         core = mip.arc_mask(cheap_core(part.left, rc, lp.x[:m], best))
-        if left > _MIN_MODEL_SECONDS_PER_ARC * core[:m].sum():
+        if left > PRESOLVE_SECONDS_PER_COLUMN * core[:m].sum():
             later = _proof_seconds(int((rc <= _slack(lp.value, best_value)).sum()))
             seconds = left / 2 if later < left / 2 else left
             improve(mip.solve(best, highs_limit(seconds, core[:m].sum()), core, gap=1e-5).chosen)
