@@ -213,9 +213,7 @@ def highs_limit(seconds: float, columns: int) -> float:
     """HiGHS' time limit for `seconds` of wall time on a model of `columns` columns. A limit
     that could fall in the presolve keeps its whole estimate back; one at least twice the
     estimate away keeps a quarter of it (and 0.2 s), for the smaller presolves of the root's
-    restarts and the time checks between LPs. Until the fourteenth session every limit
-    kept the whole estimate: the benchmark's 50,000 round ended 4 s early, its last town's
-    MIP (45,000 columns) stopped 4.5 s before the deadline."""
+    restarts and the time checks between LPs (measured in docs/solver.md, "Time limit")."""
     before = PRESOLVE_SECONDS_PER_COLUMN * columns
     margin = before if seconds < 2 * before else min(before, 0.25 * before + 0.2)
     return max(seconds - margin, 0.05)
