@@ -5,16 +5,17 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
 
+from . import part_workers
 from .candidates import ChildArcs
 from .distinct import distinct
 from .document import Round
+from .part_workers import Overtime
 from .parts import components
 from .placement import Part, PartResult, resume_part, solve_part, worth_resuming
 from .workers import may_fork_workers
@@ -55,7 +56,9 @@ class _Waiting:
 _WAITING: Any = _Waiting(0)
 
 
-def _solve(job: tuple[Part, int, float, float, float, int]) -> PartResult:
+def _solve(
+    job: tuple[Part, int, float, float, float, int], overtime: Overtime | None = None
+) -> PartResult:
     part, points, deadline, nominal, seconds, workers = job
     # A part's clock starts when a worker takes it up, and it may use the time left split by
     # time weight among the parts not started yet (this one included), or its share of the
@@ -74,34 +77,35 @@ def _solve(job: tuple[Part, int, float, float, float, int]) -> PartResult:
         # That share counts the other worker as free for the parts waiting, while it may
         # be busy with a large part of its own: this worker keeps some time for them.
         allowed = min(allowed, _MOST_OF_WINDOW * window)
-    return solve_part(part, points, min(deadline, now + allowed), nominal)
+    return solve_part(part, points, min(deadline, now + allowed), nominal, overtime=overtime)
 
 
-def _resume(job: tuple[Part, int, float, PartResult]) -> PartResult:
+def _resume(
+    job: tuple[Part, int, float, PartResult], overtime: Overtime | None = None
+) -> PartResult:
     part, points, deadline, earlier = job
     return resume_part(part, points, deadline, earlier)
 
 
-def _in_workers(pool: ProcessPoolExecutor, jobs: list[tuple]) -> list[PartResult]:
-    """Solve the parts' jobs in the pool's two workers. A part that ends unproven
+def _in_workers(context: Any, jobs: list[tuple], workers: int = 2) -> list[PartResult]:
+    """Solve the parts' jobs in worker processes, two at a time (`part_workers.run`): a
+    part's proof may go on past its share at the lowest priority, up to the round's
+    deadline, while the next part takes its place. A part that ends unproven
     (`worth_resuming`: its towns or its proof did not fit its share of the minute) is queued
     again behind every part not started yet, to go on from its answer in the time the others
     leave over (`resume_part`): on the benchmark's national round, in a slow hour, the other
     worker ended its parts ~15 s before the deadline while the largest part's towns, which
     prove it, did not fit its 0.6 of the window."""
-    results: list[PartResult | None] = [None] * len(jobs)
-    pending = {pool.submit(_solve, job): (i, False) for i, job in enumerate(jobs)}
-    while pending:
-        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-        for future in sorted(done, key=lambda f: pending[f]):
-            i, resumed = pending.pop(future)
-            result = results[i] = future.result()
-            if not resumed and worth_resuming(result):
-                part, points, deadline = jobs[i][:3]
-                again = pool.submit(_resume, (part, points, deadline, result))
-                pending[again] = (i, True)
-    assert all(r is not None for r in results)
-    return results  # type: ignore[return-value]
+    until = max((job[2] for job in jobs), default=0.0)
+
+    def then(i: int, result: PartResult) -> part_workers.Task | None:
+        if not worth_resuming(result):
+            return None
+        part, points, deadline = jobs[i][:3]
+        return _resume, (part, points, deadline, result)
+
+    tasks: list[part_workers.Task] = [(_solve, job) for job in jobs]
+    return part_workers.run(context, tasks, until, then, workers)
 
 
 @dataclass
@@ -213,8 +217,7 @@ def place_children(
                 before_fork()
             context = get_context("fork")
             _WAITING = context.Value("q", heavy)
-            with ProcessPoolExecutor(2, mp_context=context) as pool:
-                results = _in_workers(pool, jobs)
+            results = _in_workers(context, jobs)
         else:
             _WAITING = _Waiting(heavy)
             results = [_solve(job) for job in jobs]

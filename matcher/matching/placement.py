@@ -7,10 +7,12 @@ and MIPs on cores."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +27,9 @@ from .placement_mip import (
 )
 from .placement_model import PlacementInstance, PlacementSolution
 from .siblings import SCALE, relax, sibling_pairs
+
+if TYPE_CHECKING:
+    from .part_workers import Overtime
 
 # Without the binding: parts up to this many arcs are solved as one MIP (the municipality
 # round, 31,000 arcs, in 6-10 s of CPU) when their share of the time limit allows ~2,000
@@ -117,10 +122,18 @@ def together_now(part: Part, chosen: np.ndarray) -> np.ndarray:
     return out
 
 
-def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) -> PartResult:
+def solve_part(
+    part: Part,
+    points: int,
+    deadline: float,
+    share: float = 60.0,
+    overtime: Overtime | None = None,
+) -> PartResult:
     """Solve one part exactly (or as well as the deadline allows); `share` is its nominal
     share of the time limit in seconds, which decides the method (deterministically); a share
-    of 0 asks for the flows only (a quick start that a binding budget replaces anyway)."""
+    of 0 asks for the flows only (a quick start that a binding budget replaces anyway).
+    With `overtime` (a worker's, `part_workers.py`) its proof may go on past `deadline` at
+    the lowest priority, up to the round's deadline."""
     whole_mip = whole_mip_fits(len(part.left), share)
     big = fold_weight(part, points)
     w = big + part.score
@@ -165,7 +178,7 @@ def solve_part(part: Part, points: int, deadline: float, share: float = 60.0) ->
         bound = best_value if sol.proven else min(bound, max(sol.bound, best_value))
         return PartResult(best, bound <= best_value, best_value, bound, "flow+mip", notes)
     best, best_value, bound, more, state = _solve_whole(
-        part, points, deadline, placed, best, bound, value
+        part, points, deadline, placed, best, bound, value, overtime=overtime
     )
     notes.update(more)
     proven = bound <= best_value
@@ -188,7 +201,13 @@ _RESUME_SECONDS_PER_ARC = 3e-5
 def worth_resuming(result: PartResult) -> bool:
     """Whether a part's answer could still be proven by `resume_part`: its LP and core ran,
     and it ended unproven (its towns or its proof did not fit its share of the time)."""
-    return result.engine == "flow+lp+mip" and not result.proven and "resumed" not in result.notes
+    notes = result.notes
+    return (
+        result.engine == "flow+lp+mip"
+        and not result.proven
+        and "resumed" not in notes
+        and "overtime" not in notes  # its proof went on to the round's deadline
+    )
 
 
 def resume_part(part: Part, points: int, deadline: float, earlier: PartResult) -> PartResult:
@@ -287,6 +306,7 @@ def _solve_whole(
     bound: int,
     value: Callable[[np.ndarray], int],
     resume: tuple[PlacementMip, LpSolution] | None = None,
+    overtime: Overtime | None = None,
 ) -> tuple[np.ndarray, int, int, dict, tuple[PlacementMip, LpSolution] | None]:
     """Solve a part as: its LP relaxation (column generation, then rounds of sibling cuts);
     a MIP on the core of every arc in an answer scoring more than a target just below the LP's
@@ -299,7 +319,9 @@ def _solve_whole(
     answer only. `bound` is what is known before the LP (the flow's score with every
     possible sibling pair). With `resume` (the model and LP of an earlier run, or empty),
     `best` is that run's answer after its core (`resume_part`): no flows and no core, only
-    the towns and the proof. Returns (chosen, value, proven bound, notes, (model, LP))."""
+    the towns and the proof. With `overtime`, the proof starts when it could end by the
+    round's deadline and goes on past `deadline` at the lowest priority (`part_workers.py`).
+    Returns (chosen, value, proven bound, notes, (model, LP))."""
     best_value = value(best)
     if time.monotonic() >= deadline:  # no time for the LP (a national round's last parts
         return best, best_value, bound, {}, resume  # spent 0.1-0.4 s each building it)
@@ -348,17 +370,27 @@ def _solve_whole(
             notes["towns"] = {"towns": reg.towns, "between": reg.crossing, "arcs": reg.arcs}
             notes["towns_bound"] = reg.bound if helped else None
             keep = _fixed_model(mip, lp, best_value, best)
-    notes["arcs_in_model"] = int(keep[:m].sum())
-    left = deadline - time.monotonic()
-    if bound > best_value and left > _proof_seconds(int(keep[:m].sum())):
-        sol = mip.solve(best, highs_limit(left, keep[:m].sum()), keep)
-        improve(sol.chosen)
-        # answers outside the kept columns score at most best_value
-        if sol.proven:
-            bound = best_value
-        elif sol.bound >= 0:
-            bound = min(bound, max(sol.bound, best_value))
-        notes["mip_bound"] = int(sol.bound)
+    kept = int(keep[:m].sum())
+    notes["arcs_in_model"] = kept
+    if bound <= best_value:
+        return best, best_value, bound, notes, (mip, lp)
+    proof = _proof_seconds(kept)
+    later = overtime is not None and overtime.until - time.monotonic() > proof
+    with overtime.past(deadline) if later else contextlib.nullcontext(False) as extended:
+        # (`extended`: this proof may go on to the round's deadline at the lowest priority)
+        end = overtime.until if extended else deadline
+        left = end - time.monotonic()
+        if left > proof:
+            sol = mip.solve(best, highs_limit(left, kept), keep)
+            improve(sol.chosen)
+            # answers outside the kept columns score at most best_value
+            if sol.proven:
+                bound = best_value
+            elif sol.bound >= 0:
+                bound = min(bound, max(sol.bound, best_value))
+            notes["mip_bound"] = int(sol.bound)
+            if extended and overtime.used:
+                notes["overtime"] = True
     return best, best_value, bound, notes, (mip, lp)
 
 

@@ -18,7 +18,7 @@ def _part(arcs: int) -> Part:
 def deadlines(monkeypatch):
     seen = []
 
-    def record(part, points, deadline, nominal):
+    def record(part, points, deadline, nominal, overtime=None):
         seen.append(deadline - time.monotonic())
         return None
 
@@ -81,34 +81,35 @@ def test_a_part_keeps_its_share_of_the_window_when_more_wait_behind_it(deadlines
 
 def test_a_part_left_unproven_is_queued_again_behind_the_others(monkeypatch):
     """`_in_workers` resumes each part that ended unproven once, after every part not
-    started yet, and keeps what the resumed run found."""
-    from concurrent.futures import ThreadPoolExecutor
+    started yet, and keeps what the resumed run found (each run in a forked worker, which
+    notes when it started)."""
+    from multiprocessing import get_context
 
     from matcher.matching.placement import PartResult
 
-    order = []
-
-    def solve(job):
+    def solve(job, overtime=None):
         part = job[0]
-        order.append(("solve", len(part.left)))
         proven = len(part.left) != 3  # the part of three arcs ends unproven
-        engine = "flow+lp+mip"
-        return PartResult(np.zeros(len(part.left)), proven, 10, 10 if proven else 14, engine)
+        notes = {"started": time.monotonic()}
+        return PartResult(
+            np.zeros(len(part.left)), proven, 10, 10 if proven else 14, "flow+lp+mip", notes
+        )
 
-    def resume(job):
+    def resume(job, overtime=None):
         part, _, _, earlier = job
-        order.append(("resume", len(part.left)))
-        return PartResult(earlier.chosen, True, 12, 12, earlier.engine, {"resumed": True})
+        notes = {"resumed": True, "started": time.monotonic()}
+        return PartResult(earlier.chosen, True, 12, 12, earlier.engine, notes)
 
     monkeypatch.setattr(children, "_solve", solve)
     monkeypatch.setattr(children, "_resume", resume)
     jobs = [(_part(n), 20, time.monotonic() + 60, 60.0, 60.0, 2) for n in (5, 3, 2, 1)]
-    with ThreadPoolExecutor(1) as pool:  # one worker: a strict order
-        results = children._in_workers(pool, jobs)
-    assert order == [("solve", 5), ("solve", 3), ("solve", 2), ("solve", 1), ("resume", 3)]
+    results = children._in_workers(get_context("fork"), jobs, workers=1)  # a strict order
     assert [(r.proven, r.score, r.bound) for r in results] == [
         (True, 10, 10),
         (True, 12, 12),
         (True, 10, 10),
         (True, 10, 10),
     ]
+    started = [r.notes["started"] for r in results]
+    assert started[0] < started[2] < started[3] < started[1]  # the part of three arcs last
+    assert results[1].notes["resumed"] and "resumed" not in results[0].notes

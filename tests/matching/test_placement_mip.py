@@ -320,3 +320,35 @@ def test_highs_limit_keeps_the_presolve_back_only_where_the_limit_could_fall_in_
     for seconds in np.linspace(0.0, 30.0, 301):
         limit = placement_mip.highs_limit(float(seconds), 45_000)
         assert 0.05 <= limit and (limit <= seconds or limit == 0.05)
+
+
+def test_a_proof_that_fits_only_the_rounds_deadline_runs_in_overtime(monkeypatch):
+    """Given a worker's `Overtime`, a proof too long for the part's own deadline starts when
+    it could end by the round's, under `past(deadline)`, and proves the optimum; without
+    one it does not start (a municipality round whose LP stays 15 points above)."""
+    import contextlib
+
+    parts, points = _parts(14, n=2000)
+    part = max(parts, key=lambda p: len(p.left))
+    exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 100.0)
+
+    class Overtime:
+        used = False
+
+        def __init__(self):
+            self.until = time.monotonic() + 300
+            self.asked = []
+
+        @contextlib.contextmanager
+        def past(self, deadline):
+            self.asked.append(deadline)
+            yield True
+
+    overtime = Overtime()
+    deadline = time.monotonic() + 60
+    late = solve_part(part, points, deadline, share=120.0, overtime=overtime)
+    assert overtime.asked == [deadline]
+    assert late.proven and late.score == exact.score and "overtime" not in late.notes
+    alone = solve_part(part, points, time.monotonic() + 60, share=120.0)
+    assert not alone.proven and "mip_bound" not in alone.notes

@@ -19,14 +19,14 @@ def test_children_fork_their_workers_only_once_the_families_thread_is_done(monke
     doc = generate_round(900, towns=3, seed=5)
     alone = solve(doc)
     events = []
-    real = children.ProcessPoolExecutor
+    real = children._in_workers
 
-    def pool(*args, **kwargs):
+    def in_workers(*args, **kwargs):
         events.append(("fork", [t.name for t in threading.enumerate()]))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(children, "_PARALLEL_ARCS", 0)
-    monkeypatch.setattr(children, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(children, "_in_workers", in_workers)
     both = solve(doc)
     assert [e[0] for e in events] == ["fork"]
     assert not [name for name in events[0][1] if name.startswith("families")]
@@ -126,20 +126,20 @@ def test_family_workers_run_while_the_childrens_candidates_are_built(monkeypatch
     doc = generate_round(900, towns=3, seed=5)
     alone = solve(doc)
     seen = {}
-    real_arcs, real_pool = SOLVE.build_child_arcs, children.ProcessPoolExecutor
+    real_arcs, real_workers = SOLVE.build_child_arcs, children._in_workers
 
     def arcs(rnd):
         seen["while building"] = len(multiprocessing.active_children())
         return real_arcs(rnd)
 
-    def pool(*args, **kwargs):
+    def in_workers(*args, **kwargs):
         seen["at the fork"] = len(multiprocessing.active_children())
-        return real_pool(*args, **kwargs)
+        return real_workers(*args, **kwargs)
 
     _families_in_workers(monkeypatch)
     monkeypatch.setattr(SOLVE, "build_child_arcs", arcs)
     monkeypatch.setattr(children, "_PARALLEL_ARCS", 0)
-    monkeypatch.setattr(children, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(children, "_in_workers", in_workers)
     both = solve(doc)
     assert seen == {"while building": 2, "at the fork": 0}
     assert both["pairings"] == alone["pairings"]

@@ -1,0 +1,154 @@
+"""The parts' worker processes: two at a time (two cores), each part in a process forked for
+it, and a proof that runs past its part's deadline going on at the lowest CPU priority while
+the parts after it take its place (`Overtime`).
+
+Why: a part's proof is one HiGHS MIP, which cannot be resumed once stopped. On the national
+rounds the largest part's proof was stopped at the end of its share of the minute while the
+other worker still had parts to solve, and was started again from scratch once they were
+done: two halves of ~20 s, neither enough (the seed-3 round without families: 2 points from
+proven in 56 s). Going on instead, at the lowest priority, it takes only the CPU that the
+other parts leave idle, and the same round is proven in 41 s (docs/solver.md, "Time limit").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+# At most this many proofs go on past their deadline at once: each holds its model in a
+# process of its own beside the two that solve the parts after it.
+MOST_OVERTIME = 1
+# The nice value of a proof past its deadline: Linux' CFS then gives it ~1.5% of a core that
+# a part at the default priority wants, and the whole core when no one else does.
+LOWEST_PRIORITY = 19
+
+
+def lowest_priority() -> None:
+    """Lower every thread of this process to the lowest CPU priority (on Linux a nice value
+    belongs to a thread: HiGHS' and OpenBLAS' workers are threads of their own)."""
+    try:
+        threads = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:
+        threads = [0]  # this thread only, where /proc is missing
+    for tid in threads:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, LOWEST_PRIORITY)
+
+
+class Overtime:
+    """A part's permission to go on with its proof past its deadline, up to `until` (the
+    round's deadline), at the lowest CPU priority. Given to the function a worker runs;
+    `past(deadline)` yields whether the permission holds (at most `MOST_OVERTIME` proofs
+    hold one at once), and if so lowers this process's priority at `deadline` and tells the
+    parent, which then starts the next part beside it."""
+
+    def __init__(self, until: float, conn: Connection | None, slots: Any) -> None:
+        self.until = until
+        self._conn = conn
+        self._slots = slots
+        self.lock = threading.Lock()  # one message at a time on the pipe
+        self.used = False
+
+    @contextlib.contextmanager
+    def past(self, deadline: float) -> Iterator[bool]:
+        with self._slots.get_lock():
+            granted = self._slots.value > 0 and self.until > deadline
+            if granted:
+                self._slots.value -= 1
+        if not granted:
+            yield False
+            return
+        timer = threading.Timer(max(deadline - time.monotonic(), 0.0), self._background)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield True
+        finally:
+            timer.cancel()
+            with self._slots.get_lock():
+                self._slots.value += 1
+
+    def _background(self) -> None:
+        lowest_priority()
+        with self.lock:
+            self.used = True
+            if self._conn is not None:
+                self._conn.send(("overtime", None))
+
+
+Task = tuple[Callable[[Any, Overtime | None], Any], Any]
+
+
+def _child(conn: Connection, task: Task, until: float, slots: Any) -> None:
+    fn, arg = task
+    overtime = Overtime(until, conn, slots)
+    try:
+        message: tuple[str, Any] = ("done", fn(arg, overtime))
+    except BaseException as exc:  # the parent raises it
+        message = ("error", exc)
+    with overtime.lock:
+        try:
+            conn.send(message)
+        except Exception as exc:  # an exception that cannot be pickled
+            conn.send(("error", RuntimeError(f"{message[1]!r} ({exc})")))
+    conn.close()
+
+
+def run(
+    context: Any,
+    tasks: list[Task],
+    until: float,
+    then: Callable[[int, Any], Task | None],
+    workers: int = 2,
+) -> list[Any]:
+    """Run `tasks` (function, argument) in processes forked from this one (`context`, a
+    "fork" multiprocessing context), `workers` at a time and in order, and return their
+    results in order. A task past its deadline in `Overtime` no longer counts against
+    `workers`. `then(i, result)` may give task `i` a follow-up, queued behind every task not
+    started yet, whose result replaces the first. The first error raised in a worker is
+    raised here, after every worker is stopped."""
+    slots = context.Value("i", MOST_OVERTIME)
+    queue = deque((i, task, True) for i, task in enumerate(tasks))
+    running: dict[Connection, list] = {}  # reader -> [process, index, first run, overtime]
+    results: list[Any] = [None] * len(tasks)
+    try:
+        while queue or running:
+            while queue and sum(not r[3] for r in running.values()) < workers:
+                i, task, first = queue.popleft()
+                reader, writer = context.Pipe(duplex=False)
+                proc = context.Process(target=_child, args=(writer, task, until, slots))
+                proc.daemon = True
+                proc.start()
+                writer.close()
+                running[reader] = [proc, i, first, False]
+            for reader in wait(list(running)):
+                entry = running[reader]
+                try:
+                    kind, payload = reader.recv()
+                except EOFError:
+                    code = entry[0].exitcode
+                    kind, payload = "error", RuntimeError(f"a part's worker died ({code})")
+                if kind == "overtime":
+                    entry[3] = True
+                    continue
+                del running[reader]
+                reader.close()
+                entry[0].join()
+                if kind == "error":
+                    raise payload
+                results[entry[1]] = payload
+                follow = then(entry[1], payload) if entry[2] else None
+                if follow is not None:
+                    queue.append((entry[1], follow, False))
+    finally:
+        for reader, (proc, *_) in running.items():
+            proc.kill()
+            proc.join()
+            reader.close()
+    return results
