@@ -18,6 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -100,6 +101,17 @@ def _child(conn: Connection, task: Task, until: float, slots: Any) -> None:
     conn.close()
 
 
+@dataclass
+class _Running:
+    """A task in its worker: the process, the task's index, whether it is the task's first
+    run (not a follow-up), and whether it went past its deadline (`Overtime`)."""
+
+    process: Any
+    index: int
+    first: bool
+    overtime: bool = False
+
+
 def run(
     context: Any,
     tasks: list[Task],
@@ -115,40 +127,40 @@ def run(
     raised here, after every worker is stopped."""
     slots = context.Value("i", MOST_OVERTIME)
     queue = deque((i, task, True) for i, task in enumerate(tasks))
-    running: dict[Connection, list] = {}  # reader -> [process, index, first run, overtime]
+    running: dict[Connection, _Running] = {}  # by the pipe its result comes through
     results: list[Any] = [None] * len(tasks)
     try:
         while queue or running:
-            while queue and sum(not r[3] for r in running.values()) < workers:
+            while queue and sum(not r.overtime for r in running.values()) < workers:
                 i, task, first = queue.popleft()
                 reader, writer = context.Pipe(duplex=False)
                 proc = context.Process(target=_child, args=(writer, task, until, slots))
                 proc.daemon = True
                 proc.start()
                 writer.close()
-                running[reader] = [proc, i, first, False]
+                running[reader] = _Running(proc, i, first)
             for reader in wait(list(running)):
                 entry = running[reader]
                 try:
                     kind, payload = reader.recv()
                 except EOFError:
-                    code = entry[0].exitcode
+                    code = entry.process.exitcode
                     kind, payload = "error", RuntimeError(f"a part's worker died ({code})")
                 if kind == "overtime":
-                    entry[3] = True
+                    entry.overtime = True
                     continue
                 del running[reader]
                 reader.close()
-                entry[0].join()
+                entry.process.join()
                 if kind == "error":
                     raise payload
-                results[entry[1]] = payload
-                follow = then(entry[1], payload) if entry[2] else None
+                results[entry.index] = payload
+                follow = then(entry.index, payload) if entry.first else None
                 if follow is not None:
-                    queue.append((entry[1], follow, False))
+                    queue.append((entry.index, follow, False))
     finally:
-        for reader, (proc, *_) in running.items():
-            proc.kill()
-            proc.join()
+        for reader, entry in running.items():
+            entry.process.kill()
+            entry.process.join()
             reader.close()
     return results

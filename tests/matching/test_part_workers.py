@@ -65,8 +65,10 @@ def test_a_proof_ending_before_its_deadline_keeps_its_priority():
 
 
 def _holds(arg, overtime):
+    if arg == 1:
+        time.sleep(0.3)  # asks while the first holds its permission
     with overtime.past(time.monotonic() + 10.0) as granted:
-        time.sleep(0.6 if arg == 0 else 0.0)
+        time.sleep(0.9 if arg == 0 else 0.0)
     return {"granted": granted, "start": time.monotonic()}
 
 
