@@ -9,6 +9,7 @@ import numpy as np
 
 from .candidates import build_child_arcs
 from .document import read_round
+from .geo import haversine_np
 from .pairs import build_pair_arcs
 from .result import build_result
 
@@ -40,9 +41,14 @@ def first_come_first_served(doc: dict[str, Any]) -> dict[str, Any]:
     paired = []
     f_queue = sorted(range(len(rnd.families)), key=lambda i: (-rnd.families[i].rounds_waited, i))
     f_starts = np.searchsorted(pair_arcs.family, np.arange(len(rnd.families) + 1))
+    fs, ks = rnd.families, rnd.contact_families
+    f_lat, f_lon = np.array([f.lat for f in fs]), np.array([f.lon for f in fs])
+    k_lat, k_lon = np.array([k.lat for k in ks]), np.array([k.lon for k in ks])
+    fi, ki = pair_arcs.family, pair_arcs.contact
+    km = haversine_np(f_lat[fi], f_lon[fi], k_lat[ki], k_lon[ki])
     for f in f_queue:
         own = np.arange(f_starts[f], f_starts[f + 1])
-        for i in own[np.lexsort((pair_arcs.contact[own], pair_arcs.km[own]))].tolist():
+        for i in own[np.lexsort((pair_arcs.contact[own], km[own]))].tolist():
             k = int(pair_arcs.contact[i])
             if k_load[k] < k_caps[k]:
                 k_load[k] += 1

@@ -7,7 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from matcher.matching.flow import max_weight_matching, most_matched
+from matcher.matching import flow
+from matcher.matching.flow import max_weight_matching, most_matched, most_matched_by_slices
 
 
 def _random(seed: int, n_left: int = 7, n_right: int = 4, arcs: int = 14):
@@ -51,6 +52,25 @@ def test_most_matched_agrees_with_the_folded_flow_on_larger_graphs(seed):
     x = most_matched(n_left, cap, left, right, weight)
     assert x.sum() == folded.sum()
     assert (weight * x).sum() == (weight * folded).sum()
+
+
+@pytest.mark.parametrize("size", [1, 7, 2999, 3000, 10_000])
+def test_arcs_read_a_slice_at_a_time_give_the_same_matching(size, monkeypatch):
+    n_left, cap, left, right, weight = _random(3, n_left=400, n_right=60, arcs=3000)
+    whole = most_matched(n_left, cap, left, right, weight)
+    monkeypatch.setattr(flow, "_SLICE", size)
+    asked = []
+
+    def arcs(s: slice):
+        asked.append((s.start, min(s.stop, len(left))))
+        return left[s], right[s], weight[s]
+
+    x = most_matched_by_slices(n_left, cap, len(left), arcs)
+    assert x.tolist() == whole.tolist()  # the same network, arc for arc
+    # every arc asked for once, in order, no more than a slice at a time
+    assert [a for a, _ in asked] == list(range(0, len(left), size))
+    assert asked[-1][1] == len(left)
+    assert all(b - a <= size for a, b in asked)
 
 
 def test_one_more_match_beats_any_weight():

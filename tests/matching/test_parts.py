@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from benchmarks.generate import generate_round
-from matcher.matching import pairing, parts
+from matcher.matching import flow, pairing, parts
 from matcher.matching.document import read_round
 from matcher.matching.flow import max_weight_matching
 from matcher.matching.pairs import build_pair_arcs
@@ -62,15 +62,17 @@ def _one_flow_score(rnd, arcs) -> tuple[int, int]:
     return int(x.sum()), int((arcs.score * x).sum())
 
 
-@pytest.mark.parametrize("workers", ["in process", "two workers"])
+@pytest.mark.parametrize("workers", ["in process", "two workers", "two workers, slices"])
 def test_pairing_by_parts_reaches_the_one_flow_optimum(workers, monkeypatch):
     rnd = read_round(generate_round(600, towns=3, seed=4))
     arcs = build_pair_arcs(rnd)
     assert (
         len(np.unique(parts.components(arcs.family, arcs.contact, len(rnd.contact_families)))) >= 2
     )
-    if workers == "two workers":
+    if workers.startswith("two workers"):
         monkeypatch.setattr(pairing, "_PARALLEL_ARCS", 0)
+    if workers.endswith("slices"):  # each part's arcs gathered a few at a time
+        monkeypatch.setattr(flow, "_SLICE", 13)
     chosen = pairing.pair_families(rnd, arcs)
     count, score = _one_flow_score(rnd, arcs)
     assert len(chosen) == count
