@@ -2,7 +2,8 @@
 
 `python -m benchmarks.run [--sizes 1000,10000,20000,50000] [--milp-cap 300] [--seed 1]`
 Every method runs in a fresh process (wall time includes the process start; peak memory is that
-process's max RSS); every result is checked by `matcher.matching.checker.violations`. Generated
+process's max RSS, and, summed over all its processes, `benchmarks.memory`'s); every result is
+checked by `matcher.matching.checker.violations`. Generated
 rounds are kept in benchmarks/out/ (git-ignored). The table goes to docs/benchmarks.md.
 """
 
@@ -19,6 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks import memory
 from benchmarks.generate import generate_round
 from matcher.matching.checker import violations
 
@@ -26,30 +28,45 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 HEADER = (
     "| round | method | status | placed | score | paired | pair score | wall s | peak MiB "
-    "| rule breaks | load |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| all MiB | rule breaks | load |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
-def run_process(cmd: list[str], cap: float) -> tuple[float, float, bool]:
-    """Run `cmd`; return (wall seconds, peak MiB, finished) with a kill after `cap` seconds.
+# How often a method's memory over all its processes is sampled, in seconds.
+SAMPLE_SECONDS = 0.2
+
+
+def run_process(cmd: list[str], cap: float) -> tuple[float, float, float, bool]:
+    """Run `cmd`; return (wall seconds, peak MiB, peak MiB over all processes, finished)
+    with a kill after `cap` seconds.
 
     The peak comes from /usr/bin/time: Linux carries a process's max RSS across fork and exec,
     so a child forked straight from this (large) process would report our size, not its own.
+    It is the largest process's; the command's workers live in its process group (a session
+    of its own), whose proportional set sizes are summed every `SAMPLE_SECONDS`
+    (`benchmarks.memory`; NaN where the system does not show them).
     """
     started = time.monotonic()
     peak = OUT / "peak-kib.txt"
     peak.unlink(missing_ok=True)
     timed = ["/usr/bin/time", "-f", "%M", "-o", str(peak), *cmd]
     proc = subprocess.Popen(timed, cwd=ROOT, start_new_session=True)
-    try:
-        code = proc.wait(timeout=cap)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        return time.monotonic() - started, float("nan"), False
+    sampled = memory.available()
+    whole = 0.0 if sampled else float("nan")
+    code = None
+    while code is None:
+        if sampled:
+            whole = max(whole, memory.group_pss_mib(proc.pid))
+        try:
+            code = proc.wait(timeout=SAMPLE_SECONDS)
+        except subprocess.TimeoutExpired:
+            if time.monotonic() - started > cap:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return time.monotonic() - started, float("nan"), float("nan"), False
     wall = time.monotonic() - started
     kib = peak.read_text().split()[-1] if peak.exists() else "nan"
-    return wall, float(kib) / 1024, code == 0
+    return wall, float(kib) / 1024, whole, code == 0
 
 
 def measure(method: str, doc_path: Path, doc: dict, cap: float, limit: float) -> dict:
@@ -64,8 +81,8 @@ def measure(method: str, doc_path: Path, doc: dict, cap: float, limit: float) ->
         cmd = [py, "-m", "benchmarks.worker", method, str(doc_path), str(out)]
         cmd += ["--time-limit", str(limit)]
     load = os.getloadavg()[0]  # other work on the machine slows every row: say how much
-    wall, mib, finished = run_process(cmd, cap)
-    row = {"method": method, "wall": wall, "mib": mib, "load": load}
+    wall, mib, whole, finished = run_process(cmd, cap)
+    row = {"method": method, "wall": wall, "mib": mib, "all_mib": whole, "load": load}
     if not finished or not out.exists():
         return {**row, "status": "did not finish" if not finished else "error"}
     result = json.loads(out.read_text())
@@ -84,26 +101,38 @@ def _towns(n: int) -> str:
     return f"{n} town" if n == 1 else f"{n} towns"
 
 
-def rounds(sizes: list[int], seed: int, municipality: bool, budget: bool) -> list[tuple]:
-    """The benchmark rounds: (label, generate_round keyword arguments)."""
-    out = []
+def rounds(
+    sizes: list[int], seed: int, municipality: bool, budget: bool, families: bool = True
+) -> list[tuple[str, dict, set[str]]]:
+    """The benchmark rounds: (label, generate_round keyword arguments, methods left out)."""
+    out: list[tuple[str, dict, set[str]]] = []
     if municipality:
-        out.append(("municipality 2,000 children + 800 families", {"n_children": 2000}))
+        out.append(("municipality 2,000 children + 800 families", {"n_children": 2000}, set()))
     for n in sizes:
         towns = max(1, min(15, round(15 * n / 50_000)))
         kw = {"n_children": n, "towns": towns, "families": 0, "contact_families": 0}
-        out.append((f"{n:,} children, {_towns(towns)}", kw))
+        out.append((f"{n:,} children, {_towns(towns)}", kw, set()))
+    n = max(sizes, default=0)
+    towns = max(1, min(15, round(15 * n / 50_000)))
     if budget and sizes:
-        n = max(sizes)
-        towns = max(1, min(15, round(15 * n / 50_000)))
         kw = {"n_children": n, "towns": towns, "families": 0, "contact_families": 0}
         kw["budget"] = 600.0 * n
-        out.append((f"{n:,} children, {_towns(towns)}, budget {600 * n:,} DKK", kw))
-    return [(label, {**kw, "seed": seed}) for label, kw in out]
+        out.append((f"{n:,} children, {_towns(towns)}, budget {600 * n:,} DKK", kw, set()))
+    if families and sizes:
+        # The generator's families (20,000 and 12,500 at 50,000 children: 9.5 million
+        # candidate pairs), the round whose memory is the largest. The MILP is left out: it
+        # would hold every pair as a column, beyond this machine's memory.
+        label = f"{n:,} children + {round(n * 0.4):,} families, {_towns(towns)}"
+        out.append((label, {"n_children": n, "towns": towns}, {"milp"}))
+    return [(label, {**kw, "seed": seed}, skip) for label, kw, skip in out]
 
 
 def _cell(row: dict, key: str, fmt: str = "{:,}") -> str:
     return fmt.format(row[key]) if key in row else "–"
+
+
+def _mib(value: float) -> str:
+    return "–" if value != value else f"{value:.0f}"  # NaN: killed at the cap, or not shown
 
 
 def table_row(label: str, row: dict) -> str:
@@ -117,7 +146,8 @@ def table_row(label: str, row: dict) -> str:
         _cell(row, "paired"),
         _cell(row, "pair_score"),
         f"{row['wall']:.2f}",
-        "–" if row["mib"] != row["mib"] else f"{row['mib']:.0f}",  # NaN: killed at the cap
+        _mib(row["mib"]),
+        _mib(row["all_mib"]),
         _cell(row, "breaks"),
         f"{row['load']:.1f}",
     ]
@@ -134,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--methods", default="solver,greedy,milp")
     ap.add_argument("--no-municipality", action="store_true")
     ap.add_argument("--no-budget", action="store_true")
+    ap.add_argument("--no-families", action="store_true")
     ap.add_argument("-o", "--output", default=str(ROOT / "docs" / "benchmarks.md"))
     a = ap.parse_args(argv)
     sizes = [int(x) for x in a.sizes.split(",") if x]
@@ -141,12 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     lines = [HEADER]
     revision = _revision()
     print(HEADER, flush=True)
-    for label, kw in rounds(sizes, a.seed, not a.no_municipality, not a.no_budget):
+    chosen = rounds(sizes, a.seed, not a.no_municipality, not a.no_budget, not a.no_families)
+    for label, kw, skip in chosen:
         doc = generate_round(**kw)
         name = "-".join(f"{k}{v}" for k, v in sorted(kw.items()) if v is not None)
         path = OUT / f"round-{name}.json"
         path.write_text(json.dumps(doc))
         for method in a.methods.split(","):
+            if method in skip:
+                continue
             limit = a.milp_cap if method == "milp" else a.solver_limit
             row = measure(method, path, doc, cap=limit + 30, limit=limit)
             lines.append(table_row(label, row))
@@ -177,7 +211,11 @@ def write(path: Path, lines: list[str], command: str, revision: str) -> None:
         f"at commit {revision} (when the run started).",
         "",
         "Each method runs in a fresh process: wall seconds include the process start and reading",
-        "the JSON; peak MiB is the process's max RSS. `solver` is `matcher solve` (OR-Tools);",
+        "the JSON; peak MiB is the largest process's max RSS, and all MiB the peak of the",
+        "proportional set sizes summed over all the method's processes (the solver's workers",
+        "included, shared pages counted once; sampled every 0.2 s, so that a run of a second",
+        "or less may show less than its largest process): what the machine must hold.",
+        "`solver` is `matcher solve` (OR-Tools);",
         "`greedy` is first come, first served (what coordinators do by hand); `milp` is an",
         "independent exact model through `scipy.optimize.milp` (HiGHS), two solves per side",
         "(most placed, then best score with that count fixed), stopped at its cap. `rule breaks`",
