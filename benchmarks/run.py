@@ -44,7 +44,8 @@ def run_process(cmd: list[str], cap: float) -> tuple[float, float, float, bool]:
     so a child forked straight from this (large) process would report our size, not its own.
     It is the largest process's; the command's workers live in its process group (a session
     of its own), whose proportional set sizes are summed every `SAMPLE_SECONDS`
-    (`benchmarks.memory`; NaN where the system does not show them).
+    (`benchmarks.memory`; NaN where the system does not show them, or when the command ends
+    before the first sample: its interpreter may not even have started).
     """
     started = time.monotonic()
     peak = OUT / "peak-kib.txt"
@@ -52,18 +53,19 @@ def run_process(cmd: list[str], cap: float) -> tuple[float, float, float, bool]:
     timed = ["/usr/bin/time", "-f", "%M", "-o", str(peak), *cmd]
     proc = subprocess.Popen(timed, cwd=ROOT, start_new_session=True)
     sampled = memory.available()
-    whole = 0.0 if sampled else float("nan")
-    code = None
-    while code is None:
-        if sampled:
-            whole = max(whole, memory.group_pss_mib(proc.pid))
+    whole = float("nan")  # stays so when the command ends before the first sample
+    while True:
         try:
             code = proc.wait(timeout=SAMPLE_SECONDS)
+            break
         except subprocess.TimeoutExpired:
             if time.monotonic() - started > cap:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 return time.monotonic() - started, float("nan"), float("nan"), False
+            if sampled:
+                now = memory.group_pss_mib(proc.pid)
+                whole = now if whole != whole else max(whole, now)
     wall = time.monotonic() - started
     kib = peak.read_text().split()[-1] if peak.exists() else "nan"
     return wall, float(kib) / 1024, whole, code == 0
@@ -214,7 +216,8 @@ def write(path: Path, lines: list[str], command: str, revision: str) -> None:
         "the JSON; peak MiB is the largest process's max RSS, and all MiB the peak of the",
         "proportional set sizes summed over all the method's processes (the solver's workers",
         "included, shared pages counted once; sampled every 0.2 s, so that a run of a second",
-        "or less may show less than its largest process): what the machine must hold.",
+        "or less may show less than its largest process, and one of less than 0.2 s a dash):",
+        "what the machine must hold.",
         "`solver` is `matcher solve` (OR-Tools);",
         "`greedy` is first come, first served (what coordinators do by hand); `milp` is an",
         "independent exact model through `scipy.optimize.milp` (HiGHS), two solves per side",

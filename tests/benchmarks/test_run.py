@@ -82,3 +82,11 @@ def test_a_process_and_its_forked_worker_are_measured_together(tmp_path, monkeyp
     assert 150 < peak < 400  # the parent's block, or the child's two (one shared)
     assert whole > 280  # parent's 150 + child's own 150, the shared block counted once
     assert whole < 2 * peak + 100
+
+
+def test_a_command_that_ends_before_the_first_sample_shows_no_sum(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "OUT", tmp_path)
+    monkeypatch.setattr(run, "SAMPLE_SECONDS", 5.0)
+    wall, peak, whole, finished = run.run_process(["true"], cap=30)
+    assert finished and peak > 0
+    assert whole != whole  # NaN: shown as a dash, never as 0 MiB
