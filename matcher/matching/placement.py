@@ -227,7 +227,10 @@ def resume_part(part: Part, points: int, deadline: float, earlier: PartResult) -
         part, points, deadline, placed, earlier.chosen, earlier.bound, value, earlier.lp_state
     )
     bound = min(bound, earlier.bound)
-    notes = {**earlier.notes, **more, "resumed": True}  # (no `lp_state`: not resumed again)
+    # What the resumed run found adds to the earlier notes; a bound it did not improve
+    # (None) leaves the earlier run's in place (no `lp_state`: not resumed again).
+    found = {key: value for key, value in more.items() if value is not None}
+    notes = {**earlier.notes, **found, "resumed": True}
     return PartResult(
         best, bound <= best_value, best_value, max(bound, best_value), earlier.engine, notes
     )

@@ -308,6 +308,27 @@ def test_a_part_left_unproven_is_resumed_from_its_model_and_lp_to_the_proof(monk
     assert late is first
 
 
+def test_a_resumed_part_keeps_the_earlier_runs_towns_bound_when_its_own_did_not_help(
+    monkeypatch,
+):
+    parts, points = _parts(14, n=2000)
+    part = max(parts, key=lambda p: len(p.left))
+    chosen = np.zeros(len(part.left), np.int64)
+    towns = {"towns": 2, "between": 36, "arcs": [900, 300]}
+    earlier = placement.PartResult(
+        chosen, False, 100, 110, "flow+lp+mip", {"towns": towns, "towns_bound": 110}, None
+    )
+
+    def resumed_run(*args, **kwargs):  # its towns ran again but bound no better
+        more = {"lp_bound": 120.5, "towns": towns, "towns_bound": None, "mip_bound": 108}
+        return chosen, 100, 108, more, None
+
+    monkeypatch.setattr(placement, "_solve_whole", resumed_run)
+    again = placement.resume_part(part, points, time.monotonic() + 120, earlier)
+    assert again.notes["towns_bound"] == 110 and again.notes["mip_bound"] == 108
+    assert again.notes["resumed"] and again.bound == 108 and not again.proven
+
+
 def test_highs_limit_keeps_the_presolve_back_only_where_the_limit_could_fall_in_it():
     # 45,000 columns: HiGHS' presolve may take up to ~4.5 s before it looks at the clock
     before = placement_mip.PRESOLVE_SECONDS_PER_COLUMN * 45_000
