@@ -103,6 +103,11 @@ def _towns(n: int) -> str:
     return f"{n} town" if n == 1 else f"{n} towns"
 
 
+def _town_count(n: int) -> int:
+    """Towns for a round of `n` children: 15 at 50,000, in proportion below."""
+    return max(1, min(15, round(15 * n / 50_000)))
+
+
 def rounds(
     sizes: list[int], seed: int, municipality: bool, budget: bool, families: bool = True
 ) -> list[tuple[str, dict, set[str]]]:
@@ -111,11 +116,11 @@ def rounds(
     if municipality:
         out.append(("municipality 2,000 children + 800 families", {"n_children": 2000}, set()))
     for n in sizes:
-        towns = max(1, min(15, round(15 * n / 50_000)))
+        towns = _town_count(n)
         kw = {"n_children": n, "towns": towns, "families": 0, "contact_families": 0}
         out.append((f"{n:,} children, {_towns(towns)}", kw, set()))
     n = max(sizes, default=0)
-    towns = max(1, min(15, round(15 * n / 50_000)))
+    towns = _town_count(n)
     if budget and sizes:
         kw = {"n_children": n, "towns": towns, "families": 0, "contact_families": 0}
         kw["budget"] = 600.0 * n
