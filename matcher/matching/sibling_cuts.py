@@ -26,6 +26,7 @@ from math import comb
 import numpy as np
 
 from .distinct import distinct
+from .sibling_cliques import CliqueSeparator
 
 # A cut is added only when the LP's point breaks it by more than this (in pairs).
 _MIN_VIOLATION = 1e-4
@@ -87,6 +88,7 @@ class Separator:
         porder = np.argsort(pairs[:, 0], kind="stable") if len(pairs) else np.zeros(0, int)
         self._pair_order = porder
         self._pair_keys = pairs[porder, 0] if len(pairs) else np.zeros(0, np.int64)
+        self._cliques = CliqueSeparator(left, right, cap, sib_key, pairs)
 
     def _arcs_into(self, acts: np.ndarray) -> np.ndarray:
         """Every arc into the activities `acts`."""
@@ -97,8 +99,9 @@ class Separator:
         """Return the cuts that the point (x over arcs, z over pairs) breaks: per family in a
         club with a fractional arc and a pair together, the most broken cut of the whole
         family and, for families of three to six, of each of its pairs, with `U` all the
-        club's activities they can join and, when there are several, each one alone."""
-        rows: list[tuple[np.ndarray, np.ndarray, float]] = []
+        club's activities they can join and, when there are several, each one alone; and
+        the broken cliques of pairs that cannot be together at once (`sibling_cliques.py`)."""
+        rows = [(self.m + cols, vals, rhs) for cols, vals, rhs in self._cliques.separate(z)]
         frac = (x > 1e-6) & (x < 1 - 1e-6)
         lit = distinct(self.pairs[z > 1e-6, 0]) if len(self.pairs) else np.zeros(0, np.int64)
         near = distinct(self._key_sorted[frac[self._key_arcs]])
