@@ -28,6 +28,11 @@ MOST_OVERTIME = 1
 # The nice value of a proof past its deadline: Linux' CFS then gives it ~1.5% of a core that
 # a part at the default priority wants, and the whole core when no one else does.
 LOWEST_PRIORITY = 19
+# A proof past its deadline that has not ended this long after the round's deadline is
+# stopped, and its part keeps the answer it had before the proof (`Overtime.before`). HiGHS
+# looks at its clock only between steps, which at the lowest priority can be seconds apart:
+# a national round once ended 10.8 s past its deadline in a slow hour (2026-11-30).
+STOP_AFTER = 0.5
 
 
 def lowest_priority() -> None:
@@ -47,7 +52,8 @@ class Overtime:
     round's deadline), at the lowest CPU priority. Given to the function a worker runs;
     `past(deadline)` yields whether the permission holds (at most `MOST_OVERTIME` proofs
     hold one at once), and if so lowers this process's priority at `deadline` and tells the
-    parent, which then starts the next part beside it."""
+    parent, which then starts the next part beside it. `before(result)` first hands the
+    parent the result to use if the proof is stopped (`STOP_AFTER`)."""
 
     def __init__(self, until: float, conn: Connection | None, slots: Any) -> None:
         self.until = until
@@ -74,6 +80,13 @@ class Overtime:
             timer.cancel()
             with self._slots.get_lock():
                 self._slots.value += 1
+
+    def before(self, result: Any) -> None:
+        """Give the parent the task's result as it stands, in case the proof that follows
+        is stopped past the round's deadline."""
+        with self.lock:
+            if self._conn is not None:
+                self._conn.send(("before", result))
 
     def _background(self) -> None:
         lowest_priority()
@@ -110,6 +123,7 @@ class _Running:
     index: int
     first: bool
     overtime: bool = False
+    before: Any = None  # the result to use if it is stopped (`Overtime.before`)
 
 
 def run(
@@ -122,9 +136,11 @@ def run(
     """Run `tasks` (function, argument) in processes forked from this one (`context`, a
     "fork" multiprocessing context), `workers` at a time and in order, and return their
     results in order. A task past its deadline in `Overtime` no longer counts against
-    `workers`. `then(i, result)` may give task `i` a follow-up, queued behind every task not
-    started yet, whose result replaces the first. The first error raised in a worker is
-    raised here, after every worker is stopped."""
+    `workers`, and one still running `STOP_AFTER` past `until` that gave a result
+    beforehand (`Overtime.before`) is stopped and that result used. `then(i, result)` may
+    give task `i` a follow-up, queued behind every task not started yet, whose result
+    replaces the first. The first error raised in a worker is raised here, after every
+    worker is stopped."""
     slots = context.Value("i", MOST_OVERTIME)
     queue = deque((i, task, True) for i, task in enumerate(tasks))
     running: dict[Connection, _Running] = {}  # by the pipe its result comes through
@@ -139,7 +155,12 @@ def run(
                 proc.start()
                 writer.close()
                 running[reader] = _Running(proc, i, first)
-            for reader in wait(list(running)):
+            stoppable = any(r.overtime and r.before is not None for r in running.values())
+            left = until + STOP_AFTER - time.monotonic()
+            ready = wait(list(running), timeout=max(left, 0.0) if stoppable else None)
+            if not ready and stoppable:
+                _stop_late(running, results)
+            for reader in ready:
                 entry = running[reader]
                 try:
                     kind, payload = reader.recv()
@@ -148,6 +169,9 @@ def run(
                     kind, payload = "error", RuntimeError(f"a part's worker died ({code})")
                 if kind == "overtime":
                     entry.overtime = True
+                    continue
+                if kind == "before":
+                    entry.before = payload
                     continue
                 del running[reader]
                 reader.close()
@@ -164,3 +188,15 @@ def run(
             entry.process.join()
             reader.close()
     return results
+
+
+def _stop_late(running: dict[Connection, _Running], results: list[Any]) -> None:
+    """Stop the proofs past their deadline that gave a result beforehand, and use it."""
+    for reader, entry in list(running.items()):
+        if entry.overtime and entry.before is not None:
+            entry.process.kill()
+            entry.process.join()
+            reader.close()
+            del running[reader]
+            if entry.first or results[entry.index] is None:
+                results[entry.index] = entry.before

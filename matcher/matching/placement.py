@@ -177,21 +177,26 @@ def solve_part(
             best, best_value = sol.chosen, value(sol.chosen)
         bound = best_value if sol.proven else min(bound, max(sol.bound, best_value))
         return PartResult(best, bound <= best_value, best_value, bound, "flow+mip", notes)
+
+    def before(chosen: np.ndarray, found: int, proven: int, more: dict) -> None:
+        # the answer before a proof past the deadline, used if that proof is stopped
+        if overtime is not None:
+            kept = {**notes, **more, "overtime": True, "proof_stopped": True}
+            overtime.before(
+                PartResult(chosen, proven <= found, found, max(proven, found), _ENGINE, kept)
+            )
+
     best, best_value, bound, more, state = _solve_whole(
-        part, points, deadline, placed, best, bound, value, overtime=overtime
+        part, points, deadline, placed, best, bound, value, overtime=overtime, before=before
     )
     notes.update(more)
     proven = bound <= best_value
     return PartResult(
-        best,
-        proven,
-        best_value,
-        max(bound, best_value),
-        "flow+lp+mip",
-        notes,
-        None if proven else state,
+        best, proven, best_value, max(bound, best_value), _ENGINE, notes, None if proven else state
     )
 
+
+_ENGINE = "flow+lp+mip"  # a part's engine once its LP and MIPs ran
 
 # A part is resumed (`resume_part`) only with at least this much time left per arc (5 s for
 # a national part of 171,000 arcs, whose towns take 9-15 s; they start only if they fit).
@@ -203,7 +208,7 @@ def worth_resuming(result: PartResult) -> bool:
     and it ended unproven (its towns or its proof did not fit its share of the time)."""
     notes = result.notes
     return (
-        result.engine == "flow+lp+mip"
+        result.engine == _ENGINE
         and not result.proven
         and "resumed" not in notes
         and "overtime" not in notes  # its proof went on to the round's deadline
@@ -310,6 +315,7 @@ def _solve_whole(
     value: Callable[[np.ndarray], int],
     resume: tuple[PlacementMip, LpSolution] | None = None,
     overtime: Overtime | None = None,
+    before: Callable[[np.ndarray, int, int, dict], None] | None = None,
 ) -> tuple[np.ndarray, int, int, dict, tuple[PlacementMip, LpSolution] | None]:
     """Solve a part as: its LP relaxation (column generation, then rounds of sibling cuts);
     a MIP on the core of every arc in an answer scoring more than a target just below the LP's
@@ -323,8 +329,9 @@ def _solve_whole(
     possible sibling pair). With `resume` (the model and LP of an earlier run, or empty),
     `best` is that run's answer after its core (`resume_part`): no flows and no core, only
     the towns and the proof. With `overtime`, the proof starts when it could end by the
-    round's deadline and goes on past `deadline` at the lowest priority (`part_workers.py`).
-    Returns (chosen, value, proven bound, notes, (model, LP))."""
+    round's deadline and goes on past `deadline` at the lowest priority (`part_workers.py`),
+    after `before(answer, value, bound, notes)` has handed over what to keep if it is
+    stopped there. Returns (chosen, value, proven bound, notes, (model, LP))."""
     best_value = value(best)
     if time.monotonic() >= deadline:  # no time for the LP (a national round's last parts
         return best, best_value, bound, {}, resume  # spent 0.1-0.4 s each building it)
@@ -384,6 +391,8 @@ def _solve_whole(
         end = overtime.until if extended else deadline
         left = end - time.monotonic()
         if left > proof:
+            if extended and before is not None:
+                before(best, best_value, bound, notes)
             sol = mip.solve(best, highs_limit(left, kept), keep)
             improve(sol.chosen)
             # answers outside the kept columns score at most best_value

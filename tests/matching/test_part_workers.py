@@ -108,3 +108,29 @@ def test_an_error_in_a_worker_reaches_the_caller_and_no_worker_is_left():
     with pytest.raises(RuntimeError, match="died"):
         part_workers.run(FORK, [(_dies, 0)], time.monotonic() + 30, lambda i, r: None)
     assert multiprocessing.active_children() == []
+
+
+def _overrunning_proof(arg, overtime):
+    start = time.monotonic()
+    with overtime.past(start + 0.2) as granted:
+        if granted:
+            overtime.before({"answer": "before the proof", "pid": os.getpid()})
+        time.sleep(arg)  # the "proof", which does not look at the clock
+    return {"answer": "proven", "pid": os.getpid()}
+
+
+def test_a_proof_still_running_past_the_rounds_deadline_is_stopped_and_its_answer_kept():
+    until = time.monotonic() + 1.0
+    (out,) = part_workers.run(FORK, [(_overrunning_proof, 30.0)], until, lambda i, r: None)
+    ended = time.monotonic()
+    assert out["answer"] == "before the proof"
+    assert until + part_workers.STOP_AFTER <= ended < until + part_workers.STOP_AFTER + 2.0
+    with pytest.raises(ProcessLookupError):  # its worker is gone
+        os.kill(out["pid"], 0)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_proof_that_ends_by_the_rounds_deadline_gives_its_own_answer():
+    until = time.monotonic() + 5.0
+    (out,) = part_workers.run(FORK, [(_overrunning_proof, 0.5)], until, lambda i, r: None)
+    assert out["answer"] == "proven"

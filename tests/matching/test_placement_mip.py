@@ -346,8 +346,9 @@ def test_highs_limit_keeps_the_presolve_back_only_where_the_limit_could_fall_in_
 
 def test_a_proof_that_fits_only_the_rounds_deadline_runs_in_overtime(monkeypatch):
     """Given a worker's `Overtime`, a proof too long for the part's own deadline starts when
-    it could end by the round's, under `past(deadline)`, and proves the optimum; without
-    one it does not start (a municipality round whose LP stays 15 points above)."""
+    it could end by the round's, under `past(deadline)`, after handing over the answer to
+    keep if it is stopped, and proves the optimum; without one it does not start (a
+    municipality round whose LP stays several points above)."""
     import contextlib
 
     parts, points = _parts(14, n=2000)
@@ -361,6 +362,10 @@ def test_a_proof_that_fits_only_the_rounds_deadline_runs_in_overtime(monkeypatch
         def __init__(self):
             self.until = time.monotonic() + 300
             self.asked = []
+            self.handed = []
+
+        def before(self, result):
+            self.handed.append(result)
 
         @contextlib.contextmanager
         def past(self, deadline):
@@ -372,5 +377,8 @@ def test_a_proof_that_fits_only_the_rounds_deadline_runs_in_overtime(monkeypatch
     late = solve_part(part, points, deadline, share=120.0, overtime=overtime)
     assert overtime.asked == [deadline]
     assert late.proven and late.score == exact.score and "overtime" not in late.notes
+    (kept,) = overtime.handed  # the answer before the proof, unproven, marked as stopped
+    assert not kept.proven and kept.score <= exact.score <= kept.bound
+    assert kept.notes["proof_stopped"] and kept.notes["overtime"] and kept.lp_state is None
     alone = solve_part(part, points, time.monotonic() + 60, share=120.0)
     assert not alone.proven and "mip_bound" not in alone.notes
