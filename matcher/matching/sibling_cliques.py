@@ -24,6 +24,8 @@ municipality rounds measured, one round gave what a round per cut gave after twe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .parts import components
@@ -63,21 +65,37 @@ def most_at_once(kids: np.ndarray, acts: np.ndarray, cap: np.ndarray) -> int:
     return sum(seat(kid, set()) for kid in sorted(options))
 
 
+@dataclass(frozen=True)
+class ClubArcs:
+    """A placement model's arcs (child `left`, activity `right`, free places `cap` per
+    activity) with those of each family-in-club key found by a sorted index."""
+
+    left: np.ndarray
+    right: np.ndarray
+    cap: np.ndarray
+    key_arcs: np.ndarray  # the arcs with a key, sorted by it
+    key_sorted: np.ndarray  # their keys
+
+    @classmethod
+    def of(cls, left: np.ndarray, right: np.ndarray, cap: np.ndarray, sib_key: np.ndarray):
+        """Index the arcs by `sib_key` (each arc's family-in-club key; -1: none)."""
+        sel = np.flatnonzero(sib_key >= 0)
+        key_arcs = sel[np.argsort(sib_key[sel], kind="stable")]
+        return cls(left, right, cap, key_arcs, sib_key[key_arcs])
+
+    def of_key(self, key: int) -> np.ndarray:
+        """The arcs of the family-in-club `key`."""
+        lo, hi = np.searchsorted(self.key_sorted, [key, key + 1])
+        return self.key_arcs[lo:hi]
+
+
 class CliqueSeparator:
-    """Finds the clique cuts a point of the LP breaks, for one placement model.
+    """Finds the clique cuts a point of the LP breaks, for one placement model: its `arcs`
+    and `pairs`, (family-in-club key, child, child) per `together` column (after the arcs'
+    columns)."""
 
-    `pairs` holds (family-in-club key, child, child) per `together` column (after the arcs'
-    columns); `sib_key` gives each arc's family-in-club key (-1: none)."""
-
-    def __init__(
-        self,
-        left: np.ndarray,
-        right: np.ndarray,
-        cap: np.ndarray,
-        sib_key: np.ndarray,
-        pairs: np.ndarray,
-    ) -> None:
-        self.left, self.right, self.cap, self.sib_key = left, right, cap, sib_key
+    def __init__(self, arcs: ClubArcs, pairs: np.ndarray) -> None:
+        self.arcs = arcs
         self.pairs = pairs
         self.group = np.zeros(0, np.int64)
         if len(pairs):
@@ -88,17 +106,13 @@ class CliqueSeparator:
         self._order = np.argsort(self.group, kind="stable")
         n_groups = int(self.group.max()) + 1 if len(pairs) else 0
         self._start = np.searchsorted(self.group[self._order], np.arange(n_groups + 1))
-        sel = np.flatnonzero(sib_key >= 0)
-        self._key_arcs = sel[np.argsort(sib_key[sel], kind="stable")]
-        self._key_sorted = sib_key[self._key_arcs]
         self._at_once: dict[int, int] = {}
 
     def _room(self, key: int) -> int:
         """How many of the family fit in the club of `key` at once (cached)."""
         if key not in self._at_once:
-            lo, hi = np.searchsorted(self._key_sorted, [key, key + 1])
-            arcs = self._key_arcs[lo:hi]
-            self._at_once[key] = most_at_once(self.left[arcs], self.right[arcs], self.cap)
+            arcs, own = self.arcs, self.arcs.of_key(key)
+            self._at_once[key] = most_at_once(arcs.left[own], arcs.right[own], arcs.cap)
         return self._at_once[key]
 
     def _conflicts(self, members: np.ndarray) -> np.ndarray:

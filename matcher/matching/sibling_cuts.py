@@ -26,7 +26,7 @@ from math import comb
 import numpy as np
 
 from .distinct import distinct
-from .sibling_cliques import CliqueSeparator
+from .sibling_cliques import CliqueSeparator, ClubArcs
 
 # A cut is added only when the LP's point breaks it by more than this (in pairs).
 _MIN_VIOLATION = 1e-4
@@ -81,14 +81,11 @@ class Separator:
         self.pairs = pairs
         self._by_act = np.argsort(right, kind="stable")
         self._act_start = np.searchsorted(right[self._by_act], np.arange(len(cap) + 1))
-        sel = np.flatnonzero(sib_key >= 0)
-        order = np.argsort(sib_key[sel], kind="stable")
-        self._key_arcs = sel[order]
-        self._key_sorted = sib_key[sel][order]
+        self._club = club = ClubArcs.of(left, right, cap, sib_key)
         porder = np.argsort(pairs[:, 0], kind="stable") if len(pairs) else np.zeros(0, int)
         self._pair_order = porder
         self._pair_keys = pairs[porder, 0] if len(pairs) else np.zeros(0, np.int64)
-        self._cliques = CliqueSeparator(left, right, cap, sib_key, pairs)
+        self._cliques = CliqueSeparator(club, pairs)
 
     def _arcs_into(self, acts: np.ndarray) -> np.ndarray:
         """Every arc into the activities `acts`."""
@@ -104,13 +101,12 @@ class Separator:
         rows = [(self.m + cols, vals, rhs) for cols, vals, rhs in self._cliques.separate(z)]
         frac = (x > 1e-6) & (x < 1 - 1e-6)
         lit = distinct(self.pairs[z > 1e-6, 0]) if len(self.pairs) else np.zeros(0, np.int64)
-        near = distinct(self._key_sorted[frac[self._key_arcs]])
+        near = distinct(self._club.key_sorted[frac[self._club.key_arcs]])
         keys = np.intersect1d(lit, near, assume_unique=True)
         for key in keys:
             lo, hi = np.searchsorted(self._pair_keys, [key, key + 1])
             group = self._pair_order[lo:hi]
-            lo, hi = np.searchsorted(self._key_sorted, [key, key + 1])
-            arcs = self._key_arcs[lo:hi]
+            arcs = self._club.of_key(key)
             candidates = [group]
             if 1 < len(group) <= _PAIR_CUTS_UP_TO:
                 candidates += [group[i : i + 1] for i in range(len(group))]

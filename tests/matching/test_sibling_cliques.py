@@ -9,7 +9,7 @@ import pytest
 
 from matcher.matching import sibling_cliques
 from matcher.matching.placement_mip import PlacementMip
-from matcher.matching.sibling_cliques import CliqueSeparator, most_at_once
+from matcher.matching.sibling_cliques import CliqueSeparator, ClubArcs, most_at_once
 
 from .test_placement_mip import _inst
 from .test_sibling_cuts import _answers, _random_instance
@@ -23,7 +23,7 @@ def test_every_clique_cut_holds_for_every_answer():
         mip = PlacementMip(inst)
         if len(mip.pairs) < 2:
             continue
-        sep = CliqueSeparator(inst.left, inst.right, inst.cap, inst.sib_key, mip.pairs)
+        sep = CliqueSeparator(ClubArcs.of(inst.left, inst.right, inst.cap, inst.sib_key), mip.pairs)
         rows = []
         for _ in range(20):  # points of every kind, most of them with some group over 1
             z = rng.random(len(mip.pairs)) * (rng.random(len(mip.pairs)) < 0.8)
@@ -43,7 +43,7 @@ def test_a_broken_clique_is_lifted_to_every_pair_that_conflicts_with_it():
     # would need its two places. All six form one clique.
     inst = _inst([0, 0, 1, 1, 2, 2], [0, 1, 0, 1, 0, 1], [2, 2], [100] * 6, [0, 1, 0, 1, 0, 1])
     mip = PlacementMip(inst)
-    sep = CliqueSeparator(inst.left, inst.right, inst.cap, inst.sib_key, mip.pairs)
+    sep = CliqueSeparator(ClubArcs.of(inst.left, inst.right, inst.cap, inst.sib_key), mip.pairs)
     z = np.zeros(len(mip.pairs))
     z[:2] = 0.6  # two lit pairs over 1 together; the other four at 0 join the cut
     rows = sep.separate(z)
