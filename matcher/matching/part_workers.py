@@ -1,6 +1,6 @@
 """The parts' worker processes: two at a time (two cores), each part in a process forked for
-it, and a proof that runs past its part's deadline going on at the lowest CPU priority while
-the parts after it take its place (`Overtime`).
+it, and a part's towns or proof that run past its deadline going on at the lowest CPU
+priority while the parts after it take its place (`Overtime`, `Extension`).
 
 Why: a part's proof is one HiGHS MIP, which cannot be resumed once stopped. On the national
 rounds the largest part's proof was stopped at the end of its share of the minute while the
@@ -48,12 +48,11 @@ def lowest_priority() -> None:
 
 
 class Overtime:
-    """A part's permission to go on with its proof past its deadline, up to `until` (the
-    round's deadline), at the lowest CPU priority. Given to the function a worker runs;
-    `past(deadline)` yields whether the permission holds (at most `MOST_OVERTIME` proofs
-    hold one at once), and if so lowers this process's priority at `deadline` and tells the
-    parent, which then starts the next part beside it. `before(result)` first hands the
-    parent the result to use if the proof is stopped (`STOP_AFTER`)."""
+    """A part's permission to go on with its towns and proof past its deadline, up to `until`
+    (the round's deadline), at the lowest CPU priority. Given to the function a worker runs;
+    `past(deadline)` yields an `Extension`, which takes one of the `MOST_OVERTIME` slots
+    when work that would not fit before `deadline` asks for it. `before(result)` hands the
+    parent the result to use if that work is stopped (`STOP_AFTER`)."""
 
     def __init__(self, until: float, conn: Connection | None, slots: Any) -> None:
         self.until = until
@@ -63,37 +62,82 @@ class Overtime:
         self.used = False
 
     @contextlib.contextmanager
-    def past(self, deadline: float) -> Iterator[bool]:
-        with self._slots.get_lock():
-            granted = self._slots.value > 0 and self.until > deadline
-            if granted:
-                self._slots.value -= 1
-        if not granted:
-            yield False
-            return
-        timer = threading.Timer(max(deadline - time.monotonic(), 0.0), self._background)
-        timer.daemon = True
-        timer.start()
+    def past(
+        self, deadline: float, granted: Callable[[], None] | None = None
+    ) -> Iterator[Extension]:
+        """Yield the part's `Extension` past `deadline`; `granted()` is called when it takes
+        a slot (to hand over the result so far), and the slot is given back on leaving."""
+        extension = Extension(self, deadline, granted)
         try:
-            yield True
+            yield extension
         finally:
-            timer.cancel()
-            with self._slots.get_lock():
-                self._slots.value += 1
+            extension.release()
 
     def before(self, result: Any) -> None:
-        """Give the parent the task's result as it stands, in case the proof that follows
-        is stopped past the round's deadline."""
+        """Give the parent the task's result as it stands, in case the work that follows is
+        stopped past the round's deadline."""
         with self.lock:
             if self._conn is not None:
                 self._conn.send(("before", result))
 
-    def _background(self) -> None:
+    def take_slot(self) -> bool:
+        with self._slots.get_lock():
+            if self._slots.value <= 0:
+                return False
+            self._slots.value -= 1
+            return True
+
+    def give_slot(self) -> None:
+        with self._slots.get_lock():
+            self._slots.value += 1
+
+    def background(self) -> None:
+        """Go on at the lowest priority, and let the parent start the next part."""
         lowest_priority()
         with self.lock:
             self.used = True
             if self._conn is not None:
                 self._conn.send(("overtime", None))
+
+
+class Extension:
+    """A part's hold on an overtime slot, taken only when work asks for time past the part's
+    deadline (`end`): a part that took it as soon as its towns started held it while they
+    ended in time, and the other large part beside it, whose towns needed the slot a moment
+    later, was refused (the benchmark's national round, 2026-11-30)."""
+
+    def __init__(
+        self, overtime: Overtime, deadline: float, granted: Callable[[], None] | None
+    ) -> None:
+        self._overtime = overtime
+        self.deadline = deadline
+        self._granted = granted
+        self.held = False
+        self._timer: threading.Timer | None = None
+
+    def end(self, seconds: float) -> float:
+        """When work of about `seconds` (an estimate) starting now may run to: the part's
+        deadline when the work fits there twice over, or when no slot is free or the
+        deadline has passed; else the round's deadline, holding a slot from now on (at
+        the part's deadline this process goes to the lowest priority)."""
+        now = time.monotonic()
+        overtime = self._overtime
+        wanted = now + 2 * seconds > self.deadline and overtime.until > self.deadline
+        if not self.held and wanted and now < self.deadline and overtime.take_slot():
+            self.held = True
+            if self._granted is not None:
+                self._granted()
+            self._timer = threading.Timer(max(self.deadline - now, 0.0), overtime.background)
+            self._timer.daemon = True
+            self._timer.start()
+        return overtime.until if self.held else self.deadline
+
+    def release(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self.held:
+            self.held = False
+            self._overtime.give_slot()
 
 
 Task = tuple[Callable[[Any, Overtime | None], Any], Any]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,14 +158,16 @@ def regional_bound(
     lp: LpSolution,
     region: np.ndarray,
     best: np.ndarray,
-    deadline: float,
+    deadline: float | Callable[[float], float],
     seconds_for: Any,
     cheaper_than: float = math.inf,
 ) -> RegionalBound | None:
     """Bound a part by its towns (`region`, per arc) under the LP's duals, see the module's
     doc; `best` is the incumbent (arcs), `seconds_for(arcs)` how long a MIP on that many
     arcs takes (towns start only when all those still to solve fit before `deadline`, and
-    the first towns only when they take less than `cheaper_than` seconds).
+    the first towns only when they take less than `cheaper_than` seconds). `deadline` may
+    be a function of the seconds a step needs, giving when it may run to (see
+    `part_workers.Extension.end`).
     While the bound is above the incumbent, the town whose MIP beats its share the most is
     merged with the town it shares the most children with, and the merged town is solved
     (the others keep their MIPs: their prices do not change). None when the part is one
@@ -173,6 +176,7 @@ def regional_bound(
     core = highs_binding()
     if core is None or lp.row_dual is None or len(region) == 0 or region.max() < 1:
         return None
+    end = deadline if callable(deadline) else lambda seconds: deadline
     # Duals of the right sign (HiGHS minimises): <= rows y <= 0, >= rows y >= 0.
     y = np.asarray(lp.row_dual, float).copy()
     y[np.isinf(mip.row_lo) & (y > 0)] = 0.0
@@ -195,13 +199,14 @@ def regional_bound(
         sizes = np.bincount(town, setup.keep[: mip.n_arcs], minlength=k).astype(np.int64)
         todo = [r for r in np.argsort(sizes, kind="stable") if keys[r] not in solved]
         cost = sum(seconds_for(int(sizes[r])) for r in todo)
-        if time.monotonic() + cost > deadline or (not solved and cost >= cheaper_than):
+        if not solved and cost >= cheaper_than or time.monotonic() + cost > end(cost):
             break
         for r in todo:
             columns = np.flatnonzero(setup.keep & (setup.col_town == r))
             lower, x = 0.0, None  # no column left: the town's arcs only make it worse
             if len(columns):
-                seconds = highs_limit(deadline - time.monotonic(), len(columns))
+                need = seconds_for(len(columns))
+                seconds = highs_limit(end(need) - time.monotonic(), len(columns))
                 got = _town_mip(core, mip, setup, columns, start, seconds)
                 if got is None:
                     return result

@@ -30,7 +30,8 @@ def test_tasks_run_in_order_at_most_workers_at_once_and_follow_ups_come_last():
 
 def _long_proof(arg, overtime):
     start = time.monotonic()
-    with overtime.past(start + 0.3) as granted:
+    with overtime.past(start + 0.3) as extension:
+        granted = extension.end(1.5) == overtime.until
         time.sleep(1.5)  # the "proof" runs past its deadline
     return {
         "granted": granted,
@@ -53,7 +54,8 @@ def test_a_proof_past_its_deadline_goes_on_at_the_lowest_priority_beside_the_nex
 
 
 def _short_proof(arg, overtime):
-    with overtime.past(time.monotonic() + 5.0) as granted:
+    with overtime.past(time.monotonic() + 0.5) as extension:
+        granted = extension.end(0.3) == overtime.until  # 0.3 s of work may not fit 0.5 s
         time.sleep(0.05)
     return {"granted": granted, "used": overtime.used, "nice": os.getpriority(os.PRIO_PROCESS, 0)}
 
@@ -66,26 +68,43 @@ def test_a_proof_ending_before_its_deadline_keeps_its_priority():
 
 def _holds(arg, overtime):
     if arg == 1:
-        time.sleep(0.3)  # asks while the first holds its permission
-    with overtime.past(time.monotonic() + 10.0) as granted:
+        time.sleep(0.3)  # asks while the first holds its slot
+    with overtime.past(time.monotonic() + 10.0) as extension:
+        granted = extension.end(20.0) == overtime.until
         time.sleep(0.9 if arg == 0 else 0.0)
-    return {"granted": granted, "start": time.monotonic()}
+        if arg == 1:
+            time.sleep(1.0)  # the first has ended and given its slot back: asked again
+            later = extension.end(20.0) == overtime.until
+    return {"granted": granted, "later": later if arg == 1 else None}
 
 
-def test_no_more_proofs_than_allowed_go_past_their_deadline_at_once(monkeypatch):
+def test_no_more_parts_than_allowed_go_past_their_deadline_at_once(monkeypatch):
     monkeypatch.setattr(part_workers, "MOST_OVERTIME", 1)
     tasks = [(_holds, 0), (_holds, 1)]  # two workers: the second asks while the first holds
     first, second = part_workers.run(FORK, tasks, time.monotonic() + 30, lambda i, r: None)
-    assert first["granted"] and not second["granted"]
+    assert first["granted"] and not second["granted"] and second["later"]
 
 
-def test_no_overtime_when_the_round_ends_at_the_parts_deadline():
+def test_a_slot_is_taken_only_for_work_that_may_not_fit_before_the_parts_deadline():
     slots = FORK.Value("i", 1)
-    overtime = part_workers.Overtime(100.0, None, slots)
-    with overtime.past(100.0) as granted:
-        assert not granted
-    with overtime.past(50.0) as granted:
-        assert granted and slots.value == 0
+    overtime = part_workers.Overtime(time.monotonic() + 100.0, None, slots)
+    handed = []
+    deadline = time.monotonic() + 50.0
+    with overtime.past(deadline, lambda: handed.append(slots.value)) as extension:
+        assert extension.end(10.0) == deadline and slots.value == 1 and not extension.held
+        assert extension.end(30.0) == overtime.until and extension.held and slots.value == 0
+        assert extension.end(1.0) == overtime.until and handed == [0]  # handed over once
+    assert slots.value == 1 and not overtime.used
+
+
+def test_no_overtime_when_the_round_ends_at_the_parts_deadline_or_it_has_passed():
+    slots = FORK.Value("i", 1)
+    overtime = part_workers.Overtime(time.monotonic() + 100.0, None, slots)
+    with overtime.past(overtime.until) as extension:
+        assert extension.end(1e6) == overtime.until and not extension.held
+    passed = time.monotonic() - 1.0
+    with overtime.past(passed) as extension:
+        assert extension.end(1e6) == passed and not extension.held
     assert slots.value == 1
 
 
@@ -112,9 +131,9 @@ def test_an_error_in_a_worker_reaches_the_caller_and_no_worker_is_left():
 
 def _overrunning_proof(arg, overtime):
     start = time.monotonic()
-    with overtime.past(start + 0.2) as granted:
-        if granted:
-            overtime.before({"answer": "before the proof", "pid": os.getpid()})
+    handed = {"answer": "before the proof", "pid": os.getpid()}
+    with overtime.past(start + 0.2, lambda: overtime.before(handed)) as extension:
+        extension.end(arg)
         time.sleep(arg)  # the "proof", which does not look at the clock
     return {"answer": "proven", "pid": os.getpid()}
 

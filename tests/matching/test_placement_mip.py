@@ -368,9 +368,20 @@ def test_a_proof_that_fits_only_the_rounds_deadline_runs_in_overtime(monkeypatch
             self.handed.append(result)
 
         @contextlib.contextmanager
-        def past(self, deadline):
+        def past(self, deadline, granted):
             self.asked.append(deadline)
-            yield True
+            outer = self
+
+            class Extension:
+                held = False
+
+                def end(self, seconds):
+                    if not self.held:
+                        self.held = True
+                        granted()
+                    return outer.until
+
+            yield Extension()
 
     overtime = Overtime()
     deadline = time.monotonic() + 60

@@ -138,6 +138,59 @@ def test_towns_prove_a_part_whose_proof_does_not_fit(monkeypatch):
     )
 
 
+class _Overtime:
+    """A worker's `part_workers.Overtime` as a part sees it, every slot free: the round's
+    deadline `until`; what the part hands over when it takes a slot."""
+
+    used = False
+
+    def __init__(self, until: float) -> None:
+        self.until = until
+        self.handed: list = []
+
+    def before(self, result) -> None:
+        self.handed.append(result)
+
+    def past(self, deadline, granted):
+        from multiprocessing import Value
+
+        from matcher.matching.part_workers import Overtime
+
+        real = Overtime(self.until, None, Value("i", 1))
+        real.before = self.before  # type: ignore[method-assign]
+        return real.past(deadline, granted)
+
+
+def test_towns_that_do_not_fit_the_parts_deadline_go_on_to_the_rounds(monkeypatch):
+    a, points = _largest(0, 2000)
+    b, _ = _largest(7, 2000)
+    part = _joined(a, b, bridges=2)
+    monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
+    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e9)  # no whole proof
+    by_towns = regions.regional_bound
+    asked: list[float] = []
+
+    def towns(mip, lp, town, best, end, seconds_for, cheaper_than):
+        def needs(seconds):  # each town's MIP said to take 40 s: together over the deadline
+            asked.append(seconds)
+            return end(seconds)
+
+        return by_towns(mip, lp, town, best, needs, lambda arcs: 40.0, cheaper_than)
+
+    monkeypatch.setattr(regions, "regional_bound", towns)
+    alone = solve_part(part, points, time.monotonic() + 70, share=120.0)
+    assert "towns" not in alone.notes and not alone.proven and asked == [80.0]
+    asked.clear()
+    overtime = _Overtime(time.monotonic() + 600)
+    got = solve_part(part, points, time.monotonic() + 70, share=120.0, overtime=overtime)
+    assert asked == [80.0, 40.0, 40.0] and got.notes["towns"]["towns"] == 2
+    assert got.proven and "overtime" not in got.notes  # it ended before the part's deadline
+    # the answer so far, handed over when the slot was taken and again after the towns
+    first, after = overtime.handed
+    assert first.notes["proof_stopped"] and not first.proven and first.score <= got.score
+    assert after.proven and after.score == got.score
+
+
 def test_a_weak_bound_from_towns_stopped_by_the_clock_is_not_reported(monkeypatch):
     a, points = _largest(0, 2000)
     b, _ = _largest(7, 2000)
