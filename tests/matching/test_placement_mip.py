@@ -18,7 +18,13 @@ from matcher.matching.candidates import build_child_arcs
 from matcher.matching.children import sibling_keys, split
 from matcher.matching.document import read_round
 from matcher.matching.flow import max_weight_matching
-from matcher.matching.placement import _instance, fold_weight, sibling_bonus, solve_part
+from matcher.matching.placement import (
+    _instance,
+    fold_weight,
+    part_value,
+    sibling_bonus,
+    solve_part,
+)
 from matcher.matching.placement_mip import PlacementMip, highs_binding
 from matcher.matching.placement_model import PlacementInstance
 
@@ -231,6 +237,7 @@ def test_the_targets_core_alone_gives_a_true_bound_when_no_proof_follows(
     # target, the core's bound), which must still hold against the part's true optimum.
     import matcher.matching.placement as placement
 
+    monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)  # the target's core, as on larger parts
     parts, points = _parts(seed, n=n)
     part = max(parts, key=lambda p: len(p.left))
     exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
@@ -259,6 +266,7 @@ def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, m
     # proven optimum, and no target's core.
     import matcher.matching.placement as placement
 
+    monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)  # the target's core, as on larger parts
     parts, points = _parts(seed, n=n)
     part = max(parts, key=lambda p: len(p.left))
     exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
@@ -267,6 +275,39 @@ def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, m
     assert exact.proven and far.proven
     assert "core_arcs" in exact.notes and "core_arcs" not in far.notes
     assert far.score == exact.score and far.chosen.sum() == exact.chosen.sum()
+
+
+@pytest.mark.parametrize(("n", "seed"), [(900, 45), (900, 52), (1500, 44), (2000, 14)])
+def test_a_small_part_starts_its_proof_from_the_lps_support_and_proves_the_same(
+    n, seed, monkeypatch
+):
+    # A part of up to `_SUPPORT_ARCS` arcs (a municipality's) gets a MIP on the LP's support
+    # instead of the target's core, then the proof: the same proven optimum either way.
+    import matcher.matching.placement as placement
+
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    assert len(part.left) <= placement._SUPPORT_ARCS
+    small = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert small.proven and small.notes["support_arcs"] > 0 and "core_arcs" not in small.notes
+    monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)
+    large = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert large.proven and "support_arcs" not in large.notes
+    assert (small.score, int(small.chosen.sum())) == (large.score, int(large.chosen.sum()))
+    assert small.score == part_value(part, small.chosen, points)
+
+
+def test_the_supports_mip_holds_the_lps_arcs_the_answers_and_a_split_childs_cheap_ones():
+    import matcher.matching.placement as placement
+
+    left = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    x_lp = np.array([1.0, 0.0, 0.0, 0.5, 0.5, 0.0, 0.0, 0.0])  # child 1 split, 2 unplaced
+    rc = np.array([0.0, 1.0, 2.0, 0.0, 0.0, 3.9, 0.5, 9.0])
+    best = np.array([0, 0, 0, 1, 0, 0, 0, 1])
+    got = placement.support_core(3, left, rc, x_lp, best)
+    # child 0 is whole in the LP: its LP arc only; child 1: its LP arcs and its arc of
+    # reduced cost 3.9; child 2 is not in the LP: the answer's arc only, however dear
+    assert got.tolist() == [True, False, False, True, True, True, False, True]
 
 
 def test_a_gap_under_one_point_is_trusted_only_for_whole_numbers_exact_in_doubles():
