@@ -261,12 +261,12 @@ def cheap_core(left: np.ndarray, rc: np.ndarray, x_lp: np.ndarray, best: np.ndar
 
 # Parts up to this many arcs (the municipality round's 25,000-33,000) start the proof from a
 # MIP on the LP's support instead of the target's core (`support_core`): its answer lands
-# 0-11 points below the optimum in 0.1-0.65 s, and the proof from it keeps 1,000-11,000
-# arcs. Over municipality seeds 0-59 (2026-11-30, one hour, in process, one after the
-# other): 81.8 s in all against 88.8 s, the slowest round 3.5 s against 4.3 s, the same
-# scores; slower by 0.3-0.5 s on ten rounds whose target's core proves the optimum alone.
-# Larger parts (national) keep the target's core, which there finds answers the support
-# does not.
+# 0-15 points below the optimum in 0.1-1 s, and the proof from it keeps 1,000-11,000 arcs.
+# Over municipality seeds 0-59 (2026-11-30, `matcher solve`, interleaved with the target's
+# core): 108.5 s against 116.6 s in all, 41 rounds under 2 s against 38, the slowest 3.8 s
+# against 4.8 s, the same proven scores; 28 rounds faster, 19 slower by 0.1-0.9 s (most of
+# them rounds whose target's core proves the optimum alone). Larger parts (national) keep
+# the target's core, which finds their answers.
 _SUPPORT_ARCS = 40_000
 # A fractional child's arcs in that MIP: those of reduced cost at most this.
 _SUPPORT_POINTS = 4.0
