@@ -342,20 +342,22 @@ def _solve_whole(
     before: Callable[[np.ndarray, int, int, dict], None] | None = None,
 ) -> tuple[np.ndarray, int, int, dict, tuple[PlacementMip, LpSolution] | None]:
     """Solve a part as: its LP relaxation (column generation, then rounds of sibling cuts);
-    a MIP on the core of every arc in an answer scoring more than a target just below the LP's
-    bound, which proves the optimum when it reaches the target (on the municipality rounds,
-    most often), else gives a strong answer; then a MIP on every arc that reduced-cost fixing
-    cannot rule out (an arc costing more than the gap between the LP and that answer is in no
-    better one), which proves the optimum, or, when the deadline comes first, improves the
-    answer and the bound as far as it got. A part whose LP is too far above its answer for
+    an answer (`_core_answer`: on a municipality-sized part a MIP on the LP's support; on a
+    larger one a MIP on the core of every arc in an answer scoring more than a target just
+    below the LP's bound, which proves the optimum when it reaches the target, else gives a
+    strong answer); then a MIP on every arc that reduced-cost fixing cannot rule out (an arc
+    costing more than the gap between the LP and that answer is in no better one), which
+    proves the optimum, or, when the deadline comes first, improves the answer and the bound
+    as far as it got. A part whose LP is too far above its answer for
     the target's core (national parts) gets a core of each child's cheapest arcs, for an
     answer only. `bound` is what is known before the LP (the flow's score with every
     possible sibling pair). With `resume` (the model and LP of an earlier run, or empty),
     `best` is that run's answer after its core (`resume_part`): no flows and no core, only
-    the towns and the proof. With `overtime`, the proof starts when it could end by the
-    round's deadline and goes on past `deadline` at the lowest priority (`part_workers.py`),
-    after `before(answer, value, bound, notes)` has handed over what to keep if it is
-    stopped there. Returns (chosen, value, proven bound, notes, (model, LP))."""
+    the towns and the proof. With `overtime`, the towns and the proof start when they could
+    end by the round's deadline and go on past `deadline` at the lowest priority
+    (`part_workers.Extension`), after `before(answer, value, bound, notes)` has handed over
+    what to keep if they are stopped there. Returns (chosen, value, proven bound, notes,
+    (model, LP))."""
     best_value = value(best)
     if time.monotonic() >= deadline:  # no time for the LP (a national round's last parts
         return best, best_value, bound, {}, resume  # spent 0.1-0.4 s each building it)
@@ -385,7 +387,7 @@ def _solve_whole(
         )
         best_value = value(best)
     keep = _fixed_model(mip, lp, best_value, best)
-    if bound <= best_value:  # the target's core proved it
+    if bound <= best_value:  # proven already (by the target's core)
         notes["arcs_in_model"] = int(keep[:m].sum())
         return best, best_value, bound, notes, (mip, lp)
     proof = _proof_seconds(int(keep[:m].sum()))
@@ -455,9 +457,10 @@ def _core_answer(
     value: Callable[[np.ndarray], int],
     notes: dict,
 ) -> tuple[np.ndarray, int]:
-    """The answer before the proof (`_solve_whole`): LP-guided flows, then a MIP on the
-    target's core (which may prove the optimum) or, far from the LP, on the cheapest arcs.
-    Returns (the best answer, the bound)."""
+    """The answer before the proof (`_solve_whole`): on a part of up to `_SUPPORT_ARCS` arcs a
+    MIP on the LP's support; on larger ones LP-guided flows, then a MIP on the target's core
+    (which may prove the optimum) or, far from the LP, on the cheapest arcs. Returns (the
+    best answer, the bound)."""
     m = len(part.left)
     best_value = value(best)
 
