@@ -232,6 +232,21 @@ def run_from(core: Any, h: Any, start: np.ndarray | None) -> Any:
     return h.getInfo()
 
 
+def _add_to(core: Any, h: Any, cuts: Cuts) -> None:
+    """Add rows (`sibling_cuts.Cuts`: each `<= rhs`) to a HiGHS object."""
+    order = np.argsort(cuts.row, kind="stable")
+    starts = np.searchsorted(cuts.row[order], np.arange(len(cuts)))
+    h.addRows(
+        len(cuts),
+        np.full(len(cuts), -core.kHighsInf),
+        cuts.rhs.astype(float),
+        len(order),
+        starts.astype(np.int32),
+        cuts.cols[order].astype(np.int32),
+        cuts.vals[order].astype(float),
+    )
+
+
 @dataclass(frozen=True)
 class LpSolution:
     """The LP relaxation's optimum, its solution and reduced costs, all per column: any
@@ -470,17 +485,7 @@ class PlacementMip:
 
     def _add_rows(self, core: Any, h: Any, cuts: Cuts) -> None:
         """Add cuts to the model and to a HiGHS object holding it."""
-        order = np.argsort(cuts.row, kind="stable")
-        starts = np.searchsorted(cuts.row[order], np.arange(len(cuts)))
-        h.addRows(
-            len(cuts),
-            np.full(len(cuts), -core.kHighsInf),
-            cuts.rhs.astype(float),
-            len(order),
-            starts.astype(np.int32),
-            cuts.cols[order].astype(np.int32),
-            cuts.vals[order].astype(float),
-        )
+        _add_to(core, h, cuts)
         self.add_cuts(cuts)
 
     def relaxation(self, seconds: float) -> float | None:
@@ -513,6 +518,7 @@ class PlacementMip:
         gap: float = 0.0,
         heuristics: bool = True,
         max_nodes: int | None = None,
+        rows: Cuts | None = None,
     ) -> PlacementSolution:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
@@ -530,6 +536,8 @@ class PlacementMip:
             h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
         if max_nodes is not None:
             h.setOptionValue("mip_max_nodes", int(max_nodes))
+        if rows is not None and len(rows):
+            _add_to(core, h, rows)
         start = self.columns(hint)
         info = run_from(core, h, start if (start <= upper).all() else None)
         bound = -info.mip_dual_bound
@@ -539,6 +547,51 @@ class PlacementMip:
         x = np.asarray(h.getSolution().col_value)[: self.n_arcs]
         chosen = np.rint(x).astype(np.int64)
         proven = h.getModelStatus() == core.HighsModelStatus.kOptimal and gap == 0.0
+        return PlacementSolution(chosen, proven, int(round(-info.objective_function_value)), bound)
+
+    def solve_within(
+        self, hint: np.ndarray, seconds: float, columns: np.ndarray
+    ) -> PlacementSolution:
+        """Solve to the end (or until `seconds`) over the columns `columns` (a bool mask),
+        passing HiGHS only those columns and their rows: on a national part's small core
+        (6,800 of 190,000 columns) 1.9 s against 5.1 s with every column at 0 (HiGHS'
+        presolve goes over them all; on the municipality's cores of 5,000 of 31,000 columns
+        the other way was quicker). `hint` must lie within `columns`; the bound holds for
+        answers within them."""
+        core = highs_binding()
+        if core is None:
+            return self.solve(hint, seconds, columns)
+        cols_kept = np.flatnonzero(columns & (self.col_upper > 0))
+        vals, rows, cols = self.entries
+        new_col = np.full(self.shape[1], -1)
+        new_col[cols_kept] = np.arange(len(cols_kept))
+        take = new_col[cols] >= 0
+        used = distinct(rows[take])
+        new_row = np.full(self.shape[0], -1)
+        new_row[used] = np.arange(len(used))
+        arcs = int((cols_kept < self.n_arcs).sum())  # arcs come first, then pairs
+        h = highs_model(
+            core,
+            (vals[take], new_row[rows[take]], new_col[cols[take]]),
+            (len(used), len(cols_kept)),
+            self.cost[cols_kept],
+            self.col_upper[cols_kept],
+            (self.row_lo[used], self.row_hi[used]),
+            arcs,
+            seconds,
+            0.0,
+            _WHOLE_GAP if self._integral_objective() else None,
+        )
+        h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+        info = run_from(core, h, self.columns(hint)[cols_kept])
+        bound = -info.mip_dual_bound
+        bound = -1 if not math.isfinite(bound) else math.floor(bound + 1e-6)
+        if info.primal_solution_status != core.kSolutionStatusFeasible:
+            return PlacementSolution(hint, False, -1, bound)
+        x = np.rint(np.asarray(h.getSolution().col_value)[:arcs]).astype(np.int64)
+        chosen = np.zeros(self.n_arcs, np.int64)
+        chosen[cols_kept[:arcs][x > 0]] = 1
+        proven = h.getModelStatus() == core.HighsModelStatus.kOptimal
         return PlacementSolution(chosen, proven, int(round(-info.objective_function_value)), bound)
 
     def _solve_milp(

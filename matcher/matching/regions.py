@@ -49,6 +49,7 @@ from .placement_mip import (
     highs_model,
     run_from,
 )
+from .sibling_cuts import Cuts
 
 # Sides under this many arcs are not split further (a MIP of that size ends in ~1-2 s).
 _MIN_ARCS = 20_000
@@ -151,6 +152,44 @@ class RegionalBound:
     towns: int
     crossing: int
     arcs: list[int]
+    rows: TownRows | None = None
+
+
+@dataclass(frozen=True)
+class TownRows:
+    """What the towns' MIPs prove town by town, for the part's proof after them. Under the
+    LP's duals on the rows between towns (priced costs `cost`, per column, `town` the town
+    of each), every answer costs at least `constant` plus its towns' priced costs, and each
+    town's priced cost is at least its MIP's bound `lower[t]` (what `regional_bound`
+    sums). So (1) the rows "town t's priced cost >= lower[t]" hold for every answer and
+    bring the proof's LP down to the towns' bound; (2) an answer scoring more than the
+    incumbent leaves town t at most `-(value + 1) - constant - sum of the other towns'
+    lower` to spend, so its columns of reduced cost `rc` above that less the town's dual
+    objective `dual[t]` are in no better answer (the part's LP fixing allows each town the
+    whole LP's gap, here the gap less the other towns' MIP gains)."""
+
+    town: np.ndarray
+    cost: np.ndarray
+    lower: np.ndarray
+    constant: float
+    rc: np.ndarray
+    dual: np.ndarray
+
+    def keep(self, value: int) -> np.ndarray:
+        """Per column, whether it may be in an answer scoring more than `value`."""
+        spend = -(value + 1) - self.constant - (self.lower.sum() - self.lower)
+        return self.rc <= (spend - self.dual)[self.town] + _MARGIN
+
+    def cuts(self, columns: np.ndarray) -> Cuts:
+        """The rows (1), as `Cuts` (each `<= rhs`), over the columns of the mask `columns`."""
+        cols = np.flatnonzero(columns & (self.cost != 0))
+        cols = cols[np.argsort(self.town[cols], kind="stable")]
+        return Cuts(
+            self.town[cols],
+            cols,
+            -self.cost[cols],
+            -(self.lower - _MARGIN),
+        )
 
 
 def regional_bound(
@@ -217,7 +256,10 @@ def regional_bound(
         lowers = np.array([solved[key] for key in keys])
         bound = math.floor(-(setup.constant + lowers.sum()) + _MARGIN)
         if result is None or result.bound is None or bound < result.bound:
-            result = RegionalBound(bound, answers, k, len(setup.crossing), sizes.tolist())
+            rows = TownRows(
+                setup.col_town, setup.cost, lowers, setup.constant, setup.rc, setup.dual
+            )
+            result = RegionalBound(bound, answers, k, len(setup.crossing), sizes.tolist(), rows)
         if bound <= incumbent:
             break
         leak = setup.share - lowers  # what each town's MIP finds beyond the incumbent's share
@@ -276,6 +318,7 @@ class _Towns:
         inside = kept & (lo < k)  # (a row without entries belongs to no town)
         np.add.at(dual, lo[inside], y[inside] * rhs[inside])
         np.add.at(dual, col_town, np.minimum(rc, 0.0) * mip.col_upper)
+        self.rc, self.dual = rc, dual
         self.share = np.bincount(col_town, cost * start, minlength=k)
         # the columns that could still beat the incumbent's share of their town
         keep = (rc <= (self.share - dual)[col_town] + _MARGIN) | (start > 0)

@@ -223,6 +223,108 @@ def test_towns_go_before_a_long_proof_when_their_models_are_smaller(monkeypatch)
     assert got.proven and "mip_bound" not in got.notes  # the towns proved it alone
 
 
+@pytest.mark.parametrize("seed", [3, 21])
+def test_the_towns_rows_hold_for_every_answer_and_keep_every_better_ones_arcs(seed):
+    part, points = _largest(seed, 500)
+    w = fold_weight(part, points) + part.score
+    x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
+    placed = int(x.sum())
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), placed, points))
+    lp = mip.lp(60.0, x, cuts=True)
+    exact = mip.solve(x, 120.0)
+    assert exact.proven
+    x_value = int((part.score * x).sum()) + sibling_bonus(part, x, points)
+    assert x_value < exact.objective  # so that the optimum is a better answer than x
+    for split_by in (2, 3, 5):
+        town = part.club % split_by
+        got = regions.regional_bound(mip, lp, town, x, time.monotonic() + 60, lambda a: 0.0)
+        assert got is not None and got.rows is not None
+        rows = got.rows
+        # (1) every town's priced cost in the optimum (and in x) is at least its MIP's bound
+        for answer in (exact.chosen, x):
+            column = mip.columns(answer)
+            cuts = rows.cuts(np.ones(len(column), bool))
+            lhs = np.bincount(cuts.row, cuts.vals * column[cuts.cols], minlength=len(cuts))
+            assert (lhs <= cuts.rhs + 1e-6).all()
+        # (2) the optimum scores more than x: its columns are all kept
+        optimum = mip.columns(exact.chosen) > 0
+        assert rows.keep(x_value)[optimum].all()
+        # and nothing better than the optimum keeps a column of its own but its start's
+        assert rows.keep(exact.objective).sum() <= rows.keep(x_value).sum()
+        # the proof's model with the rows and the towns' fixing finds and proves the optimum
+        keep = placement._fixed_model(mip, lp, x_value, x)
+        keep &= rows.keep(x_value) | (mip.columns(x) > 0)
+        sol = mip.solve(x, 120.0, keep, rows=rows.cuts(keep))
+        assert sol.proven and sol.objective == exact.objective
+
+
+def _no_core(part, points, deadline, placed, mip, lp, best, bound, *rest):
+    return best, bound
+
+
+def test_the_towns_answers_mixed_with_the_incumbent_reach_their_bound(monkeypatch):
+    a, points = _largest(0, 2000)
+    b, _ = _largest(7, 2000)
+    part = _joined(a, b, bridges=2)
+    whole = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
+    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e-3 * arcs)
+    # the flows' answer goes to the towns as it is (no core after the LP): a weak incumbent
+    monkeypatch.setattr(placement, "_core_answer", _no_core)
+    # no town's answer can be put in alone (as when one places a child fewer in its town)
+    monkeypatch.setattr(regions, "splice", lambda *args: None)
+    got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert got.notes["towns"]["towns"] == 2
+    assert got.notes["towns_mix"] == got.score == whole.score
+    assert got.proven and "mip_bound" not in got.notes  # the towns' bound proves the mix
+    assert np.bincount(part.left, got.chosen).max() <= 1
+    assert (np.bincount(part.right, got.chosen, minlength=len(part.cap)) <= part.cap).all()
+    assert int(got.chosen.sum()) == int(whole.chosen.sum())
+
+
+def test_the_proof_after_the_towns_keeps_their_rows_and_proves_the_optimum(monkeypatch):
+    a, points = _largest(0, 2000)
+    b, _ = _largest(7, 2000)
+    part = _joined(a, b, bridges=2)
+    whole = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
+    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e-3 * arcs)
+    monkeypatch.setattr(placement, "_core_answer", _no_core)
+    monkeypatch.setattr(regions, "splice", lambda *args: None)
+    monkeypatch.setattr(placement, "_mixed_answer", lambda *args: None)
+    rows_given = []
+    solve = PlacementMip.solve
+
+    def recorded(self, *args, **kw):
+        rows_given.append(kw.get("rows"))
+        return solve(self, *args, **kw)
+
+    monkeypatch.setattr(PlacementMip, "solve", recorded)
+    got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert got.notes["towns"]["towns"] == 2 and "mip_bound" in got.notes
+    assert got.proven and got.score == whole.score
+    assert rows_given[-1] is not None and len(rows_given[-1]) == 2  # one row a town
+
+
+def test_a_mip_within_some_columns_is_the_mip_over_all_with_the_others_at_zero():
+    part, points = _largest(5, 500)
+    w = fold_weight(part, points) + part.score
+    x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x.sum()), points))
+    lp = mip.lp(60.0, x, cuts=True)
+    m = mip.n_arcs
+    core = mip.arc_mask(placement.support_core(part.n_left, part.left, lp.rc[:m], lp.x[:m], x))
+    inside = mip.solve_within(x, 60.0, core)
+    over_all = mip.solve(x, 60.0, core)
+    assert inside.proven and over_all.proven
+    assert inside.objective == over_all.objective
+    assert not inside.chosen[~core[:m]].any()
+    assert int(inside.chosen.sum()) == int(x.sum())
+    assert inside.objective == int((part.score * inside.chosen).sum()) + sibling_bonus(
+        part, inside.chosen, points
+    )
+
+
 @pytest.mark.parametrize("seed", [0, 1, 5])
 def test_the_towns_bound_holds_when_the_count_fills_every_place(seed):
     # few activities: on seeds 0 and 5 the most placed fill every place (the capacity rows
@@ -240,3 +342,8 @@ def test_the_towns_bound_holds_when_the_count_fills_every_place(seed):
     exact = mip.solve(x, 60.0)
     got = regions.regional_bound(mip, lp, part.club % 2, x, time.monotonic() + 60, lambda a: 0.0)
     assert got is not None and got.bound is not None and got.bound >= exact.objective
+    # and so do the towns' rows
+    column = mip.columns(exact.chosen)
+    cuts = got.rows.cuts(np.ones(len(column), bool))
+    lhs = np.bincount(cuts.row, cuts.vals * column[cuts.cols], minlength=len(cuts))
+    assert (lhs <= cuts.rhs + 1e-6).all()
