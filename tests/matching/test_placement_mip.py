@@ -271,10 +271,23 @@ def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, m
     part = max(parts, key=lambda p: len(p.left))
     exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
     monkeypatch.setattr(placement, "_NEAR", 0.0)
+    cores = []  # the answer-only core's MIP, given its columns alone
+    within = PlacementMip.solve_within
+
+    def recorded(self, hint, seconds, columns):
+        sol = within(self, hint, seconds, columns)
+        cores.append((columns[: self.n_arcs], sol))
+        return sol
+
+    monkeypatch.setattr(PlacementMip, "solve_within", recorded)
     far = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert exact.proven and far.proven
     assert "core_arcs" in exact.notes and "core_arcs" not in far.notes
     assert far.score == exact.score and far.chosen.sum() == exact.chosen.sum()
+    assert len(cores) == 1
+    columns, sol = cores[0]
+    assert sol.chosen.sum() == exact.chosen.sum() and not sol.chosen[~columns].any()
+    assert part_value(part, sol.chosen, points) == sol.objective <= exact.score
 
 
 @pytest.mark.parametrize(("n", "seed"), [(900, 45), (900, 52), (1500, 44), (2000, 14)])
