@@ -550,7 +550,11 @@ class PlacementMip:
         return PlacementSolution(chosen, proven, int(round(-info.objective_function_value)), bound)
 
     def solve_within(
-        self, hint: np.ndarray, seconds: float, columns: np.ndarray
+        self,
+        hint: np.ndarray,
+        seconds: float,
+        columns: np.ndarray,
+        max_nodes: int | None = None,
     ) -> PlacementSolution:
         """Solve to the end (or until `seconds`) over the columns `columns` (a bool mask),
         passing HiGHS only those columns and their rows: on a national part's small core
@@ -583,6 +587,8 @@ class PlacementMip:
             _WHOLE_GAP if self._integral_objective() else None,
         )
         h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+        if max_nodes is not None:
+            h.setOptionValue("mip_max_nodes", int(max_nodes))
         info = run_from(core, h, self.columns(hint)[cols_kept])
         bound = -info.mip_dual_bound
         bound = -1 if not math.isfinite(bound) else math.floor(bound + 1e-6)

@@ -259,6 +259,33 @@ def test_the_targets_core_alone_gives_a_true_bound_when_no_proof_follows(
     assert alone.proven == (alone.score == alone.bound)
 
 
+@pytest.mark.parametrize(("n", "seed"), [(900, 45), (1500, 44)])
+def test_the_targets_core_given_its_columns_alone_proves_the_same(n, seed, monkeypatch):
+    # Parts of `_ALONE_ARCS` arcs or more (national) pass the target's core to HiGHS as its
+    # columns alone: the same core, answer and proven optimum as among every column at 0.
+    import matcher.matching.placement as placement
+
+    monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)  # the target's core, as on larger parts
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    among = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    monkeypatch.setattr(placement, "_ALONE_ARCS", 0)
+    calls = []
+    within = PlacementMip.solve_within
+
+    def recorded(self, *args, **kw):
+        calls.append(kw.get("max_nodes"))
+        return within(self, *args, **kw)
+
+    monkeypatch.setattr(PlacementMip, "solve_within", recorded)
+    alone = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert calls == [placement._NODES]  # the target's core, stopped after as many nodes
+    assert among.proven and alone.proven
+    assert alone.notes["core_arcs"] == among.notes["core_arcs"] > 0
+    assert (alone.score, int(alone.chosen.sum())) == (among.score, int(among.chosen.sum()))
+    assert alone.score == part_value(part, alone.chosen, points)
+
+
 @pytest.mark.parametrize(("n", "seed"), [(900, 49), (1500, 44)])
 def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, monkeypatch):
     # With every LP counted as far (as on a round of very high sibling points, 2.7% above
