@@ -549,6 +549,24 @@ class PlacementMip:
         proven = h.getModelStatus() == core.HighsModelStatus.kOptimal and gap == 0.0
         return PlacementSolution(chosen, proven, int(round(-info.objective_function_value)), bound)
 
+    def submodel(
+        self, columns: np.ndarray, rows_kept: np.ndarray | None = None
+    ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[int, int], tuple[Any, Any]]:
+        """The model on the columns `columns` (indices) alone, and the rows that touch them
+        (of `rows_kept`, a mask, when given): its (vals, rows, cols) entries, renumbered,
+        its shape and its rows' bounds, for `highs_model`."""
+        vals, rows, cols = self.entries
+        new_col = np.full(self.shape[1], -1)
+        new_col[columns] = np.arange(len(columns))
+        take = new_col[cols] >= 0
+        if rows_kept is not None:
+            take &= rows_kept[rows]
+        used = distinct(rows[take])
+        new_row = np.full(self.shape[0], -1)
+        new_row[used] = np.arange(len(used))
+        entries = (vals[take], new_row[rows[take]], new_col[cols[take]])
+        return entries, (len(used), len(columns)), (self.row_lo[used], self.row_hi[used])
+
     def solve_within(
         self,
         hint: np.ndarray,
@@ -566,21 +584,15 @@ class PlacementMip:
         if core is None:
             return self.solve(hint, seconds, columns)
         cols_kept = np.flatnonzero(columns & (self.col_upper > 0))
-        vals, rows, cols = self.entries
-        new_col = np.full(self.shape[1], -1)
-        new_col[cols_kept] = np.arange(len(cols_kept))
-        take = new_col[cols] >= 0
-        used = distinct(rows[take])
-        new_row = np.full(self.shape[0], -1)
-        new_row[used] = np.arange(len(used))
+        entries, shape, row_bounds = self.submodel(cols_kept)
         arcs = int((cols_kept < self.n_arcs).sum())  # arcs come first, then pairs
         h = highs_model(
             core,
-            (vals[take], new_row[rows[take]], new_col[cols[take]]),
-            (len(used), len(cols_kept)),
+            entries,
+            shape,
             self.cost[cols_kept],
             self.col_upper[cols_kept],
-            (self.row_lo[used], self.row_hi[used]),
+            row_bounds,
             arcs,
             seconds,
             0.0,

@@ -362,22 +362,15 @@ def _town_mip(
     """Minimise the priced cost over a town's `columns` under the kept rows; returns HiGHS'
     dual bound (a lower bound on the town's minimum: valid even when stopped by the clock)
     and the best answer's arc columns (None without one); None without a bound."""
-    cost, rows_kept = towns.cost, towns.rows_kept
-    vals, rows, cols = mip.entries
-    new_col = np.full(mip.shape[1], -1)
-    new_col[columns] = np.arange(len(columns))
-    take = (new_col[cols] >= 0) & rows_kept[rows]
-    used = distinct(rows[take])
-    new_row = np.full(mip.shape[0], -1)
-    new_row[used] = np.arange(len(used))
+    entries, shape, row_bounds = mip.submodel(columns, towns.rows_kept)
     arcs = int((columns < mip.n_arcs).sum())  # arcs come first, then pairs
     h = highs_model(
         core,
-        (vals[take], new_row[rows[take]], new_col[cols[take]]),
-        (len(used), len(columns)),
-        cost[columns],
+        entries,
+        shape,
+        towns.cost[columns],
         mip.col_upper[columns],
-        (mip.row_lo[used], mip.row_hi[used]),
+        row_bounds,
         arcs,
         seconds,
         0.0,

@@ -28,6 +28,8 @@ from matcher.matching.placement import (
 from matcher.matching.placement_mip import PlacementMip, highs_binding
 from matcher.matching.placement_model import PlacementInstance
 
+from .recording import record
+
 
 def _inst(left, right, cap, score, sib_key, placed=None, points=20) -> PlacementInstance:
     n = len(left)
@@ -270,16 +272,10 @@ def test_the_targets_core_given_its_columns_alone_proves_the_same(n, seed, monke
     part = max(parts, key=lambda p: len(p.left))
     among = solve_part(part, points, time.monotonic() + 120, share=120.0)
     monkeypatch.setattr(placement, "_ALONE_ARCS", 0)
-    calls = []
-    within = PlacementMip.solve_within
-
-    def recorded(self, *args, **kw):
-        calls.append(kw.get("max_nodes"))
-        return within(self, *args, **kw)
-
-    monkeypatch.setattr(PlacementMip, "solve_within", recorded)
+    calls = record(monkeypatch, PlacementMip, "solve_within")
     alone = solve_part(part, points, time.monotonic() + 120, share=120.0)
-    assert calls == [placement._NODES]  # the target's core, stopped after as many nodes
+    # the target's core, stopped after as many nodes
+    assert [kw.get("max_nodes") for _, kw, _ in calls] == [placement._NODES]
     assert among.proven and alone.proven
     assert alone.notes["core_arcs"] == among.notes["core_arcs"] > 0
     assert (alone.score, int(alone.chosen.sum())) == (among.score, int(among.chosen.sum()))
@@ -298,21 +294,14 @@ def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, m
     part = max(parts, key=lambda p: len(p.left))
     exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
     monkeypatch.setattr(placement, "_NEAR", 0.0)
-    cores = []  # the answer-only core's MIP, given its columns alone
-    within = PlacementMip.solve_within
-
-    def recorded(self, hint, seconds, columns):
-        sol = within(self, hint, seconds, columns)
-        cores.append((columns[: self.n_arcs], sol))
-        return sol
-
-    monkeypatch.setattr(PlacementMip, "solve_within", recorded)
+    cores = record(monkeypatch, PlacementMip, "solve_within")  # the answer-only core's MIP
     far = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert exact.proven and far.proven
     assert "core_arcs" in exact.notes and "core_arcs" not in far.notes
     assert far.score == exact.score and far.chosen.sum() == exact.chosen.sum()
     assert len(cores) == 1
-    columns, sol = cores[0]
+    (_, _, columns), _, sol = cores[0]
+    columns = columns[: len(part.left)]
     assert sol.chosen.sum() == exact.chosen.sum() and not sol.chosen[~columns].any()
     assert part_value(part, sol.chosen, points) == sol.objective <= exact.score
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,6 +19,8 @@ from matcher.matching.document import read_round
 from matcher.matching.flow import max_weight_matching
 from matcher.matching.placement import Part, _instance, fold_weight, sibling_bonus, solve_part
 from matcher.matching.placement_mip import PlacementMip
+
+from .recording import record
 
 
 def _largest(seed: int, n: int) -> tuple[Part, int]:
@@ -87,17 +90,23 @@ def test_towns_split_where_few_children_cross_and_nowhere_else():
     assert (regions.towns(left[order], club[order]) == 0).all()
 
 
-@pytest.mark.parametrize("seed", [3, 21])
-def test_the_towns_bound_every_answer_whatever_the_split_and_the_incumbent(seed):
+def _solved(seed: int) -> tuple[Part, int, np.ndarray, PlacementMip, Any, Any]:
+    """A 500-children round's largest part, its points, the flows' answer, its model, LP
+    (with cuts) and proven optimum."""
     part, points = _largest(seed, 500)
     w = fold_weight(part, points) + part.score
     x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
-    placed = int(x.sum())
-    mip = PlacementMip(_instance(part, np.arange(len(part.left)), placed, points))
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x.sum()), points))
     lp = mip.lp(60.0, x, cuts=True)
     assert lp is not None and lp.row_dual is not None
     exact = mip.solve(x, 120.0)
     assert exact.proven
+    return part, points, x, mip, lp, exact
+
+
+@pytest.mark.parametrize("seed", [3, 21])
+def test_the_towns_bound_every_answer_whatever_the_split_and_the_incumbent(seed):
+    part, points, x, mip, lp, exact = _solved(seed)
     for split_by in (3, 5):  # towns that cut through a town: many children between them
         town = part.club % split_by
         for incumbent in (x, exact.chosen):  # a weak one (the flow's) and the optimum
@@ -225,14 +234,7 @@ def test_towns_go_before_a_long_proof_when_their_models_are_smaller(monkeypatch)
 
 @pytest.mark.parametrize("seed", [3, 21])
 def test_the_towns_rows_hold_for_every_answer_and_keep_every_better_ones_arcs(seed):
-    part, points = _largest(seed, 500)
-    w = fold_weight(part, points) + part.score
-    x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
-    placed = int(x.sum())
-    mip = PlacementMip(_instance(part, np.arange(len(part.left)), placed, points))
-    lp = mip.lp(60.0, x, cuts=True)
-    exact = mip.solve(x, 120.0)
-    assert exact.proven
+    part, points, x, mip, lp, exact = _solved(seed)
     x_value = int((part.score * x).sum()) + sibling_bonus(part, x, points)
     assert x_value < exact.objective  # so that the optimum is a better answer than x
     for split_by in (2, 3, 5):
@@ -262,17 +264,23 @@ def _no_core(part, points, deadline, placed, mip, lp, best, bound, *rest):
     return best, bound
 
 
-def test_the_towns_answers_mixed_with_the_incumbent_reach_their_bound(monkeypatch):
+def _towns_from_a_weak_answer(monkeypatch) -> tuple[Part, int, Any]:
+    """Two towns joined by two children, whose towns go before the proof from the flows'
+    answer (no core after the LP), no town's answer put in alone (as when one places a
+    child fewer in its town); and the part solved before that, whole."""
     a, points = _largest(0, 2000)
     b, _ = _largest(7, 2000)
     part = _joined(a, b, bridges=2)
     whole = solve_part(part, points, time.monotonic() + 120, share=120.0)
     monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
     monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e-3 * arcs)
-    # the flows' answer goes to the towns as it is (no core after the LP): a weak incumbent
     monkeypatch.setattr(placement, "_core_answer", _no_core)
-    # no town's answer can be put in alone (as when one places a child fewer in its town)
     monkeypatch.setattr(regions, "splice", lambda *args: None)
+    return part, points, whole
+
+
+def test_the_towns_answers_mixed_with_the_incumbent_reach_their_bound(monkeypatch):
+    part, points, whole = _towns_from_a_weak_answer(monkeypatch)
     got = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert got.notes["towns"]["towns"] == 2
     assert got.notes["towns_mix"] == got.score == whole.score
@@ -283,27 +291,14 @@ def test_the_towns_answers_mixed_with_the_incumbent_reach_their_bound(monkeypatc
 
 
 def test_the_proof_after_the_towns_keeps_their_rows_and_proves_the_optimum(monkeypatch):
-    a, points = _largest(0, 2000)
-    b, _ = _largest(7, 2000)
-    part = _joined(a, b, bridges=2)
-    whole = solve_part(part, points, time.monotonic() + 120, share=120.0)
-    monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
-    monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e-3 * arcs)
-    monkeypatch.setattr(placement, "_core_answer", _no_core)
-    monkeypatch.setattr(regions, "splice", lambda *args: None)
+    part, points, whole = _towns_from_a_weak_answer(monkeypatch)
     monkeypatch.setattr(placement, "_mixed_answer", lambda *args: None)
-    rows_given = []
-    solve = PlacementMip.solve
-
-    def recorded(self, *args, **kw):
-        rows_given.append(kw.get("rows"))
-        return solve(self, *args, **kw)
-
-    monkeypatch.setattr(PlacementMip, "solve", recorded)
+    calls = record(monkeypatch, PlacementMip, "solve")
     got = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert got.notes["towns"]["towns"] == 2 and "mip_bound" in got.notes
     assert got.proven and got.score == whole.score
-    assert rows_given[-1] is not None and len(rows_given[-1]) == 2  # one row a town
+    rows = calls[-1][1].get("rows")  # the proof's
+    assert rows is not None and len(rows) == 2  # one row a town
 
 
 def test_a_mip_within_some_columns_is_the_mip_over_all_with_the_others_at_zero():
