@@ -540,13 +540,25 @@ class PlacementMip:
             _add_to(core, h, rows)
         start = self.columns(hint)
         info = run_from(core, h, start if (start <= upper).all() else None)
+        return self._answer(core, h, info, hint, None, gap == 0.0)
+
+    def _answer(
+        self, core: Any, h: Any, info: Any, hint: np.ndarray, arcs: np.ndarray | None, exact: bool
+    ) -> PlacementSolution:
+        """What a HiGHS MIP ended with: its answer (the model's first columns are the arcs
+        `arcs` of the part, or all of them in order when None; `hint` when it found none),
+        its score, its bound, and whether it proved it (only when run to a gap of 0)."""
         bound = -info.mip_dual_bound
         bound = -1 if not math.isfinite(bound) else math.floor(bound + 1e-6)
         if info.primal_solution_status != core.kSolutionStatusFeasible:
             return PlacementSolution(hint, False, -1, bound)
-        x = np.asarray(h.getSolution().col_value)[: self.n_arcs]
-        chosen = np.rint(x).astype(np.int64)
-        proven = h.getModelStatus() == core.HighsModelStatus.kOptimal and gap == 0.0
+        col = np.asarray(h.getSolution().col_value)
+        if arcs is None:
+            chosen = np.rint(col[: self.n_arcs]).astype(np.int64)
+        else:
+            chosen = np.zeros(self.n_arcs, np.int64)
+            chosen[arcs[np.rint(col[: len(arcs)]) > 0]] = 1
+        proven = exact and h.getModelStatus() == core.HighsModelStatus.kOptimal
         return PlacementSolution(chosen, proven, int(round(-info.objective_function_value)), bound)
 
     def submodel(
@@ -602,15 +614,7 @@ class PlacementMip:
         if max_nodes is not None:
             h.setOptionValue("mip_max_nodes", int(max_nodes))
         info = run_from(core, h, self.columns(hint)[cols_kept])
-        bound = -info.mip_dual_bound
-        bound = -1 if not math.isfinite(bound) else math.floor(bound + 1e-6)
-        if info.primal_solution_status != core.kSolutionStatusFeasible:
-            return PlacementSolution(hint, False, -1, bound)
-        x = np.rint(np.asarray(h.getSolution().col_value)[:arcs]).astype(np.int64)
-        chosen = np.zeros(self.n_arcs, np.int64)
-        chosen[cols_kept[:arcs][x > 0]] = 1
-        proven = h.getModelStatus() == core.HighsModelStatus.kOptimal
-        return PlacementSolution(chosen, proven, int(round(-info.objective_function_value)), bound)
+        return self._answer(core, h, info, hint, cols_kept[:arcs], True)
 
     def _solve_milp(
         self, hint: np.ndarray, seconds: float, upper: np.ndarray, gap: float
