@@ -203,6 +203,35 @@ def highs_model(
     return h
 
 
+def count_by_slacks(
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+    shape: tuple[int, int],
+    bounds: tuple[np.ndarray, np.ndarray],
+    count_row: int,
+    cap_rows: np.ndarray,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[int, int], tuple[Any, Any]]:
+    """The same model with its count row (an equality over every arc) written over one slack
+    column per capacity row (`cap_rows`, each `<= cap`), appended after the others: each
+    capacity row becomes `its arcs + slack = cap` (0 <= slack <= cap, the slack's upper
+    bound is the row's) and the count row `sum of slacks = sum of caps - count`. Every
+    answer and its objective stay the same (a slack costs nothing); only HiGHS sees fewer
+    entries in one row. Returns (entries, shape, row bounds)."""
+    vals, rows, cols = entries
+    n_rows, n_cols = shape
+    lo, hi = np.array(bounds[0], float), np.array(bounds[1], float)
+    k = len(cap_rows)
+    keep = rows != count_row
+    new = n_cols + np.arange(k)
+    entries = (
+        np.r_[vals[keep], np.ones(2 * k)],
+        np.r_[rows[keep], cap_rows, np.full(k, count_row)],
+        np.r_[cols[keep], new, new],
+    )
+    lo[cap_rows] = hi[cap_rows]
+    lo[count_row] = hi[count_row] = hi[cap_rows].sum() - hi[count_row]
+    return entries, (n_rows, n_cols + k), (lo, hi)
+
+
 # HiGHS' presolve and probing do not look at the clock: they take up to ~0.1 ms a column
 # before the root (a core of 33,000 arcs whose limit fell in them ended 4 s late, measured;
 # ~1-3 s on 31,000 arcs before the first bound), and no MIP starts with less time left.
@@ -299,6 +328,7 @@ class PlacementMip:
         cols += [arange, arange]
         vals += [np.ones(m), np.ones(m)]
         n_rows = n_left + n_cap
+        self.cap_rows = n_left + np.arange(n_cap)
         self.col_upper = np.ones(m + n_pairs)
         # A pair of siblings earns its points only when both are in the club: z <= y_i, z <= y_j.
         if n_pairs:
@@ -381,28 +411,71 @@ class PlacementMip:
         return mask
 
     # -- HiGHS -----------------------------------------------------------------------------
-    def _highs(self, core: Any, integer: bool, upper: np.ndarray, seconds: float, gap: float):
-        """Return a HiGHS object holding the model (every column; `upper` 0 keeps one out:
-        passing only the kept columns made the MIPs slower, 0.6 s against 1.2 s for the
-        municipality round's core, measured)."""
+    def _lp_highs(self, core: Any, upper: np.ndarray, seconds: float) -> Any:
+        """Return a HiGHS object holding the LP relaxation (every column; `upper` 0 keeps one
+        out)."""
+        rows = (self.row_lo, self.row_hi)
+        model = (self.entries, self.shape, self.cost, upper, rows)
+        return highs_model(core, *model, None, seconds, 0.0)
+
+    def _mip_highs(
+        self,
+        core: Any,
+        model: tuple[Any, tuple[int, int], tuple[Any, Any], np.ndarray, np.ndarray],
+        integers: int,
+        seconds: float,
+        gap: float,
+        used: np.ndarray | None,
+        slacks: bool = True,
+    ) -> tuple[Any, np.ndarray]:
+        """Return a HiGHS MIP on `model` ((entries, shape, row bounds, cost, upper) of this
+        model, or of a submodel on its rows `used`), its first `integers` columns integer,
+        and the activities of the slack columns appended when its count row is written over
+        them (`count_by_slacks`, unless `slacks` is False; empty when it holds no count
+        row)."""
+        entries, shape, bounds, cost, upper = model
+        acts = np.zeros(0, np.int64)
+        where = self._count_and_caps(used) if slacks else None
+        if where is not None:
+            # HiGHS' presolve, probing and cuts choke on the dense count row (measured
+            # offline, 2026-12-01): the national seed-3 round's one-city part's proof
+            # (166,605 arcs, 61,174 kept) 22.2 s -> 9.1 s, a national towns' mix (7,355
+            # arcs) 1.9 s -> 1.1 s, the national seed-1 round's largest part's target's core
+            # 3.4 s -> 3.0 s, municipality seed 31's proof 1.8 s -> 0.9 s. Not with the towns'
+            # rows (each dense over a town's arcs) in the proof: 10.4 s -> 36.8 s on the
+            # national seed-0 round's 168,919-arc part, so that proof keeps the count row.
+            count, cap_rows, acts = where
+            entries, shape, bounds = count_by_slacks(entries, shape, bounds, count, cap_rows)
+            cost = np.r_[cost, np.zeros(len(acts))]
+            upper = np.r_[upper, bounds[1][cap_rows]]
         # Every answer scores a whole number, but HiGHS cannot tell (the sibling pairs'
         # columns are continuous), so it kept branching to close the last fraction of a
         # point: a gap under 1 already proves no better answer exists (0.01 kept for
         # rounding, as for the LP's bound). A municipality round with equal points for
         # every wish: its core's MIP 9.8 s -> 5.8 s, its proof's 12.0 s -> 10.8 s.
-        whole = integer and self._integral_objective()
-        return highs_model(
-            core,
-            self.entries,
-            self.shape,
-            self.cost,
-            upper,
-            (self.row_lo, self.row_hi),
-            self.n_arcs if integer else None,
-            seconds,
-            gap,
-            _WHOLE_GAP if whole else None,
-        )
+        whole = _WHOLE_GAP if self._integral_objective() else None
+        h = highs_model(core, entries, shape, cost, upper, bounds, integers, seconds, gap, whole)
+        return h, acts
+
+    def _count_and_caps(self, used: np.ndarray | None) -> tuple[int, np.ndarray, np.ndarray] | None:
+        """In a model on this model's rows `used` (ascending; all when None): the count row,
+        the capacity rows and their activities, or None when it holds no count row."""
+        if self.count_row is None or len(self.cap_rows) == 0:
+            return None
+        if used is None:
+            return self.count_row, self.cap_rows, np.arange(len(self.cap_rows))
+        count = int(np.searchsorted(used, self.count_row))
+        if count == len(used) or used[count] != self.count_row:
+            return None
+        first = self.cap_rows[0]
+        cap_rows = np.flatnonzero((used >= first) & (used < first + len(self.cap_rows)))
+        return count, cap_rows, used[cap_rows] - first
+
+    def _slacks(self, chosen: np.ndarray, acts: np.ndarray) -> np.ndarray:
+        """The slack columns' values (see `_mip_highs`) under the arcs `chosen`: each
+        activity's free places."""
+        load = np.bincount(self.inst.right, chosen[: self.n_arcs] > 0, len(self.inst.cap))
+        return (self.inst.cap - load)[acts].astype(float)
 
     def _integral_objective(self) -> bool:
         """Whether every integer answer's objective is a whole number, exactly in doubles."""
@@ -431,7 +504,7 @@ class PlacementMip:
         upper[:m] = _best_per_child(self.inst.left, self.inst.score, _FIRST_ARCS)
         if start is not None:
             upper[:m] = np.maximum(upper[:m], start > 0)
-        h = self._highs(core, False, upper, seconds, 0.0)
+        h = self._lp_highs(core, upper, seconds)
         separator = None
         if cuts and len(self.pairs):
             inst = self.inst
@@ -530,7 +603,9 @@ class PlacementMip:
         core = highs_binding()
         if core is None:
             return self._solve_milp(hint, seconds, upper, gap)
-        h = self._highs(core, True, upper, seconds, gap)
+        model = (self.entries, self.shape, (self.row_lo, self.row_hi), self.cost, upper)
+        towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
+        h, acts = self._mip_highs(core, model, self.n_arcs, seconds, gap, None, not towns)
         if not heuristics:
             # HiGHS' sub-MIP on the root's cheap arcs repeats what the caller's core is
             h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
@@ -539,7 +614,8 @@ class PlacementMip:
         if rows is not None and len(rows):
             _add_to(core, h, rows)
         start = self.columns(hint)
-        info = run_from(core, h, start if (start <= upper).all() else None)
+        fits = (start <= upper).all()
+        info = run_from(core, h, np.r_[start, self._slacks(hint, acts)] if fits else None)
         return self._answer(core, h, info, hint, None, gap == 0.0)
 
     def _answer(
@@ -563,10 +639,13 @@ class PlacementMip:
 
     def submodel(
         self, columns: np.ndarray, rows_kept: np.ndarray | None = None
-    ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[int, int], tuple[Any, Any]]:
+    ) -> tuple[
+        tuple[np.ndarray, np.ndarray, np.ndarray], tuple[int, int], tuple[Any, Any], np.ndarray
+    ]:
         """The model on the columns `columns` (indices) alone, and the rows that touch them
         (of `rows_kept`, a mask, when given): its (vals, rows, cols) entries, renumbered,
-        its shape and its rows' bounds, for `highs_model`."""
+        its shape, its rows' bounds (for `highs_model`) and which of this model's rows they
+        are (ascending)."""
         vals, rows, cols = self.entries
         new_col = np.full(self.shape[1], -1)
         new_col[columns] = np.arange(len(columns))
@@ -577,7 +656,8 @@ class PlacementMip:
         new_row = np.full(self.shape[0], -1)
         new_row[used] = np.arange(len(used))
         entries = (vals[take], new_row[rows[take]], new_col[cols[take]])
-        return entries, (len(used), len(columns)), (self.row_lo[used], self.row_hi[used])
+        bounds = (self.row_lo[used], self.row_hi[used])
+        return entries, (len(used), len(columns)), bounds, used
 
     def solve_within(
         self,
@@ -596,24 +676,15 @@ class PlacementMip:
         if core is None:
             return self.solve(hint, seconds, columns)
         cols_kept = np.flatnonzero(columns & (self.col_upper > 0))
-        entries, shape, row_bounds = self.submodel(cols_kept)
+        entries, shape, row_bounds, used = self.submodel(cols_kept)
         arcs = int((cols_kept < self.n_arcs).sum())  # arcs come first, then pairs
-        h = highs_model(
-            core,
-            entries,
-            shape,
-            self.cost[cols_kept],
-            self.col_upper[cols_kept],
-            row_bounds,
-            arcs,
-            seconds,
-            0.0,
-            _WHOLE_GAP if self._integral_objective() else None,
-        )
+        model = (entries, shape, row_bounds, self.cost[cols_kept], self.col_upper[cols_kept])
+        h, acts = self._mip_highs(core, model, arcs, seconds, 0.0, used)
         h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
         if max_nodes is not None:
             h.setOptionValue("mip_max_nodes", int(max_nodes))
-        info = run_from(core, h, self.columns(hint)[cols_kept])
+        start = np.r_[self.columns(hint)[cols_kept], self._slacks(hint, acts)]
+        info = run_from(core, h, start)
         return self._answer(core, h, info, hint, cols_kept[:arcs], True)
 
     def _solve_milp(

@@ -362,7 +362,7 @@ def _town_mip(
     """Minimise the priced cost over a town's `columns` under the kept rows; returns HiGHS'
     dual bound (a lower bound on the town's minimum: valid even when stopped by the clock)
     and the best answer's arc columns (None without one); None without a bound."""
-    entries, shape, row_bounds = mip.submodel(columns, towns.rows_kept)
+    entries, shape, row_bounds, _ = mip.submodel(columns, towns.rows_kept)
     arcs = int((columns < mip.n_arcs).sum())  # arcs come first, then pairs
     h = highs_model(
         core,

@@ -77,6 +77,91 @@ def test_a_count_that_fills_every_place_makes_capacities_equalities():
     assert PlacementMip(_inst([0, 1], [0, 0], [2], [1, 1], [-1, -1], placed=1)).shape[0] == 4
 
 
+def _count_row_instance(seed: int) -> tuple[PlacementInstance, np.ndarray]:
+    """A small random part whose count (the most that fit) leaves places free, so its model
+    keeps the count row; and the flows' answer placing that many."""
+    rng = np.random.default_rng(seed)
+    n, n_act = 6, 4
+    while True:
+        left, right = [], []
+        for child in range(n):
+            for act in rng.choice(n_act, rng.integers(1, 3), replace=False):
+                left.append(child)
+                right.append(int(act))
+        left_a, right_a = np.array(left), np.array(right)
+        cap = rng.integers(1, 4, n_act)
+        cap[rng.integers(n_act)] = 0  # an activity full already
+        family = rng.integers(0, 3, n)  # three families; an activity's club is its half
+        club = right_a // 2
+        siblings = np.bincount(family)[family[left_a]] > 1
+        sib_key = np.where(siblings, family[left_a] * 2 + club, -1)
+        score = rng.integers(1, 60, len(left))
+        x = max_weight_matching(n, cap, left_a, right_a, 10_000 + score)
+        if x.sum() < cap.sum():
+            placed = int(x.sum())
+            inst = _inst(left, right, cap.tolist(), score.tolist(), sib_key.tolist(), placed)
+            return inst, x
+
+
+def _feasible(entries, shape, bounds, col_upper, values) -> bool:
+    vals, rows, cols = entries
+    act = np.bincount(rows, vals * values[cols], shape[0])
+    lo, hi = bounds
+    in_rows = bool(((act >= lo - 1e-9) & (act <= hi + 1e-9)).all())
+    return in_rows and bool(((values >= 0) & (values <= col_upper + 1e-9)).all())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_count_row_written_over_slacks_keeps_exactly_the_same_answers(seed):
+    # HiGHS' MIPs get the count row (dense over every arc) over one slack per capacity
+    # row: every 0/1 choice of arcs (with each pair's best `together`) is an answer of one
+    # model exactly when it is of the other, the slacks at the free places.
+    inst, _ = _count_row_instance(seed)
+    mip = PlacementMip(inst)
+    where = mip._count_and_caps(None)
+    assert where is not None
+    count, cap_rows, acts = where
+    bounds = (mip.row_lo, mip.row_hi)
+    entries, shape, new_bounds = placement_mip.count_by_slacks(
+        mip.entries, mip.shape, bounds, count, cap_rows
+    )
+    assert shape == (mip.shape[0], mip.shape[1] + len(cap_rows))
+    vals, rows, cols = entries
+    # the count row holds the slacks alone, and each capacity row is an equality with its
+    # slack, so the slacks are the free places (no other values fit)
+    assert (cols[rows == count] >= mip.shape[1]).all() and (rows == count).sum() == len(acts)
+    assert (new_bounds[0][cap_rows] == new_bounds[1][cap_rows]).all()
+    upper = np.r_[mip.col_upper, new_bounds[1][cap_rows]]
+    m = mip.n_arcs
+    seen = 0
+    for bits in range(2**m):
+        chosen = (bits >> np.arange(m)) & 1
+        cols = mip.columns(chosen)
+        before = _feasible(mip.entries, mip.shape, bounds, mip.col_upper, cols)
+        after = _feasible(entries, shape, new_bounds, upper, np.r_[cols, mip._slacks(chosen, acts)])
+        assert before == after
+        seen += before
+    assert seen > 0
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_mip_with_its_count_over_slacks_finds_the_optimum_of_the_plain_model(seed):
+    inst, x = _count_row_instance(seed)
+    mip = PlacementMip(inst)
+    assert mip.count_row is not None
+    fast = mip.solve(x, 10.0)
+    plain = mip._solve_milp(x, 10.0, mip.col_upper, 0.0)  # the model as built, scipy's milp
+    assert fast.proven and plain.proven
+    assert fast.objective == plain.objective
+    assert fast.chosen.sum() == inst.placed
+    # and over a part of the columns, passed alone, as masked
+    some = mip.arc_mask((x > 0) | (np.arange(mip.n_arcs) % 2 == 0))
+    alone = mip.solve_within(x, 10.0, some)
+    masked = mip.solve(x, 10.0, some)
+    assert alone.proven and masked.proven and alone.objective == masked.objective
+    assert alone.chosen.sum() == inst.placed and not (alone.chosen > some[: mip.n_arcs]).any()
+
+
 def test_columns_set_together_only_when_both_siblings_sit_in_the_club():
     # children 0, 1 siblings; key 7 = their shared club (activities 0 and 1)
     mip = PlacementMip(_inst([0, 0, 1, 1], [0, 2, 1, 2], [1, 1, 5], [9, 9, 9, 9], [7, -1, 7, -1]))
