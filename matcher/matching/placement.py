@@ -296,7 +296,7 @@ _NODES = 10
 # Parts of this many arcs or more give the target's core to HiGHS as its columns alone:
 # measured on three national parts (2026-12-01, one run each), 15.6 -> 14.8 s (301,984 arcs,
 # a core of 45,276), 15.3 -> 15.0 s (260,311; 38,997) and 11.1 -> 10.8 s (168,415; 29,544),
-# the same answers; municipality-sized cores were slower alone (see `_highs`).
+# the same answers; municipality-sized cores were slower alone (see `_mip_highs`).
 _ALONE_ARCS = 150_000
 # The target's core is tried when the answer from the flows is within 1% of the LP: 0.003-0.17%
 # on the municipality rounds and about 0.14% on national parts, 2.7% on that round (where the

@@ -107,7 +107,7 @@ def _only_activity(codes: np.ndarray, arc_code: np.ndarray, right: np.ndarray) -
 
 # Rounds of sibling cuts (`sibling_cuts.py`) in the LP: the first lowers the bound the most,
 # the rest stop as soon as one gains less than `_CUT_GAIN` points.
-_WHOLE_GAP = 0.99  # see `_highs`: under a whole point, no better answer exists
+_WHOLE_GAP = 0.99  # see `_mip_highs`: under a whole point, no better answer exists
 _CUT_ROUNDS = 6
 _CUT_GAIN = 0.01
 
@@ -432,7 +432,9 @@ class PlacementMip:
         model, or of a submodel on its rows `used`), its first `integers` columns integer,
         and the activities of the slack columns appended when its count row is written over
         them (`count_by_slacks`, unless `slacks` is False; empty when it holds no count
-        row)."""
+        row). `solve` passes every column, `upper` 0 keeping one out: passing only the kept
+        columns made the municipality round's core slower, 1.2 s against 0.6 s (measured);
+        `solve_within` passes them alone, quicker on national parts' small cores."""
         entries, shape, bounds, cost, upper = model
         acts = np.zeros(0, np.int64)
         where = self._count_and_caps(used) if slacks else None
