@@ -162,6 +162,39 @@ def test_a_mip_with_its_count_over_slacks_finds_the_optimum_of_the_plain_model(s
     assert alone.chosen.sum() == inst.placed and not (alone.chosen > some[: mip.n_arcs]).any()
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_the_lp_of_a_part_with_a_count_row_is_the_plain_lp_and_prices_by_its_duals(seed):
+    # what `lp` returns (column generation, then cut rounds) is the LP over every column
+    # (scipy's linprog gives the same value), with reduced costs that are `cost - A^T
+    # duals` for the model as built, cuts included (`regions.py` prices rows by them)
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    inst, x = _count_row_instance(seed)
+    mip = PlacementMip(inst)
+    assert mip.count_row is not None
+    lp = mip.lp(10.0, x, cuts=True)
+    assert lp is not None and lp.row_dual is not None
+    vals, rows, cols = mip.entries
+    a = csr_matrix((vals, (rows, cols)), shape=mip.shape)
+    lo, hi = mip.row_lo, mip.row_hi
+    ub = np.isfinite(hi) & ~np.isfinite(lo)
+    eq = np.isfinite(lo) & np.isfinite(hi)
+    assert (ub | eq).all()  # (no row bounded only below)
+    plain = linprog(
+        mip.cost,
+        A_ub=a[ub],
+        b_ub=hi[ub],
+        A_eq=a[eq],
+        b_eq=hi[eq],
+        bounds=list(zip(np.zeros(mip.shape[1]), mip.col_upper, strict=True)),
+    )
+    assert plain.status == 0
+    assert lp.value == pytest.approx(-plain.fun, abs=1e-6)
+    assert len(lp.x) == len(lp.rc) == mip.shape[1] and len(lp.row_dual) == mip.shape[0]
+    np.testing.assert_allclose(lp.rc, mip.cost - a.T @ lp.row_dual, atol=1e-7)
+
+
 def test_columns_set_together_only_when_both_siblings_sit_in_the_club():
     # children 0, 1 siblings; key 7 = their shared club (activities 0 and 1)
     mip = PlacementMip(_inst([0, 0, 1, 1], [0, 2, 1, 2], [1, 1, 5], [9, 9, 9, 9], [7, -1, 7, -1]))
