@@ -379,16 +379,20 @@ def test_the_targets_core_alone_gives_a_true_bound_when_no_proof_follows(
     assert alone.proven == (alone.score == alone.bound)
 
 
+def _solved_through_the_targets_core(n: int, seed: int, monkeypatch):
+    """The largest part of a generated round and its answer when it takes the target's core
+    (`_SUPPORT_ARCS` 0, as on larger parts), for a test that then changes one step."""
+    monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    return part, points, solve_part(part, points, time.monotonic() + 120, share=120.0)
+
+
 @pytest.mark.parametrize(("n", "seed"), [(900, 45), (1500, 44)])
 def test_the_targets_core_given_its_columns_alone_proves_the_same(n, seed, monkeypatch):
     # Parts of `_ALONE_ARCS` arcs or more (national) pass the target's core to HiGHS as its
     # columns alone: the same core, answer and proven optimum as among every column at 0.
-    import matcher.matching.placement as placement
-
-    monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)  # the target's core, as on larger parts
-    parts, points = _parts(seed, n=n)
-    part = max(parts, key=lambda p: len(p.left))
-    among = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    part, points, among = _solved_through_the_targets_core(n, seed, monkeypatch)
     monkeypatch.setattr(placement, "_ALONE_ARCS", 0)
     calls = record(monkeypatch, PlacementMip, "solve_within")
     alone = solve_part(part, points, time.monotonic() + 120, share=120.0)
@@ -405,12 +409,7 @@ def test_an_lp_far_above_the_answer_skips_the_target_and_still_proves(n, seed, m
     # With every LP counted as far (as on a round of very high sibling points, 2.7% above
     # the flows' answer), the part goes through the answer-only core and the proof: the same
     # proven optimum, and no target's core.
-    import matcher.matching.placement as placement
-
-    monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)  # the target's core, as on larger parts
-    parts, points = _parts(seed, n=n)
-    part = max(parts, key=lambda p: len(p.left))
-    exact = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    part, points, exact = _solved_through_the_targets_core(n, seed, monkeypatch)
     monkeypatch.setattr(placement, "_NEAR", 0.0)
     cores = record(monkeypatch, PlacementMip, "solve_within")  # the answer-only core's MIP
     far = solve_part(part, points, time.monotonic() + 120, share=120.0)
