@@ -19,6 +19,7 @@ import numpy as np
 from . import placement_mip, regions
 from .flow import max_weight_matching
 from .placement_mip import (
+    NO_PRESOLVE_FROM,
     PRESOLVE_SECONDS_PER_COLUMN,
     LpSolution,
     PlacementMip,
@@ -447,7 +448,8 @@ def _solve_whole(
         proof = _proof_seconds(kept)
         left = end(proof) - time.monotonic()
         if bound > best_value and left > proof:
-            sol = mip.solve(best, highs_limit(left, kept), keep, rows=town_rows)
+            presolve = int(keep.sum()) < NO_PRESOLVE_FROM
+            sol = mip.solve(best, highs_limit(left, kept), keep, rows=town_rows, presolve=presolve)
             improve(sol.chosen)
             # answers outside the kept columns score at most best_value
             if sol.proven:

@@ -169,11 +169,13 @@ def highs_model(
     seconds: float,
     gap: float,
     abs_gap: float | None = None,
+    presolve: bool = True,
 ) -> Any:
     """Return a quiet, deterministic HiGHS object holding: minimise `cost` x over
     0 <= x <= `upper`, rows[0] <= A x <= rows[1] (infinite bounds allowed), A given as
     (vals, rows, cols) `entries` of `shape` (rows, columns); the first `integers` columns
-    integer (None: an LP); stopping at `seconds` or at the relative `gap` (and `abs_gap`)."""
+    integer (None: an LP); stopping at `seconds` or at the relative `gap` (and `abs_gap`);
+    without HiGHS' presolve when `presolve` is False (see `NO_PRESOLVE_FROM`)."""
     vals, row, col = entries
     n_rows, n_cols = shape
     order = np.lexsort((row, col))  # column-wise, rows ascending in each column
@@ -199,6 +201,8 @@ def highs_model(
     h.setOptionValue("random_seed", 0)
     if abs_gap is not None:
         h.setOptionValue("mip_abs_gap", abs_gap)
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     h.passModel(lp)
     return h
 
@@ -231,6 +235,22 @@ def count_by_slacks(
     lo[count_row] = hi[count_row] = hi[cap_rows].sum() - hi[count_row]
     return entries, (n_rows, n_cols + k), (lo, hi)
 
+
+# A MIP that proves a bound (a town's, `regions.py`, or a part's proof) on this many columns
+# or more runs without HiGHS' presolve. On national parts its presolve, with the probing
+# after it, takes seconds before the root's first LP (6.6 s against 0.3 s on the national
+# seed-2 round with families' largest town), and again at each of the root's restarts,
+# for reductions the root's cuts make anyway. Measured offline on the MIPs of seven
+# national rounds and ten municipality rounds (2026-12-01, each re-run alone, presolve on
+# -> off): the towns' MIPs of 16,000-82,000 columns 94.6 s -> 37.4 s in all (18 MIPs; that
+# town 43.8 s -> 11.3 s), the national proofs of 15,000-67,000 kept columns 29.3 s -> 19.3 s
+# (5; passed their columns alone, as the masked ones would stay in every LP). Below, little
+# either way: towns of 6,000-15,000 columns 18.9 s -> 16.8 s (32), national proofs 19.2 s
+# -> 17.7 s (27), the municipality rounds' proofs of 5,000-12,000 columns 8.1 s -> 9.1 s
+# (10) and their support MIPs 2.2 s -> 4.9 s (10). The MIPs that look for answers keep it:
+# the national support MIPs (7,000-22,000 columns) 37.6 s -> 43.5 s (29), the targets' cores
+# (27,000-46,000) 63.6 s -> 58.0 s (12, from 4.9 s to 8.8 s on one of them).
+NO_PRESOLVE_FROM = 15_000
 
 # HiGHS' presolve and probing do not look at the clock: they take up to ~0.1 ms a column
 # before the root (a core of 33,000 arcs whose limit fell in them ended 4 s late, measured;
@@ -427,14 +447,17 @@ class PlacementMip:
         gap: float,
         used: np.ndarray | None,
         slacks: bool = True,
+        presolve: bool = True,
     ) -> tuple[Any, np.ndarray]:
         """Return a HiGHS MIP on `model` ((entries, shape, row bounds, cost, upper) of this
         model, or of a submodel on its rows `used`), its first `integers` columns integer,
         and the activities of the slack columns appended when its count row is written over
         them (`count_by_slacks`, unless `slacks` is False; empty when it holds no count
-        row). `solve` passes every column, `upper` 0 keeping one out: passing only the kept
-        columns made the municipality round's core slower, 1.2 s against 0.6 s (measured);
-        `solve_within` passes them alone, quicker on national parts' small cores."""
+        row); without HiGHS' presolve when `presolve` is False. `solve` passes every column,
+        `upper` 0 keeping one out: passing only the kept columns made the municipality
+        round's core slower, 1.2 s against 0.6 s (measured); `solve_within` passes them
+        alone, quicker on national parts' small cores, and so does `solve` without presolve
+        (which would leave the others in every LP)."""
         entries, shape, bounds, cost, upper = model
         acts = np.zeros(0, np.int64)
         where = self._count_and_caps(used) if slacks else None
@@ -456,7 +479,9 @@ class PlacementMip:
         # rounding, as for the LP's bound). A municipality round with equal points for
         # every wish: its core's MIP 9.8 s -> 5.8 s, its proof's 12.0 s -> 10.8 s.
         whole = _WHOLE_GAP if self._integral_objective() else None
-        h = highs_model(core, entries, shape, cost, upper, bounds, integers, seconds, gap, whole)
+        h = highs_model(
+            core, entries, shape, cost, upper, bounds, integers, seconds, gap, whole, presolve
+        )
         return h, acts
 
     def _count_and_caps(self, used: np.ndarray | None) -> tuple[int, np.ndarray, np.ndarray] | None:
@@ -594,17 +619,26 @@ class PlacementMip:
         heuristics: bool = True,
         max_nodes: int | None = None,
         rows: Cuts | None = None,
+        presolve: bool = True,
     ) -> PlacementSolution:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
         is deterministic. The bound is the model's: with `columns`, it holds for answers that
         use only those columns. `heuristics` False leaves out HiGHS' sub-MIP on the root's
         cheap arcs, for a model that is itself such a core; `max_nodes` stops the search
-        after that many branch-and-bound nodes (a limit that does not depend on the clock)."""
+        after that many branch-and-bound nodes (a limit that does not depend on the clock);
+        `rows` are more rows over the columns (the towns', `regions.TownRows`); `presolve`
+        False runs HiGHS without its presolve, on the kept columns alone
+        (`NO_PRESOLVE_FROM`)."""
         upper = self.col_upper if columns is None else np.where(columns, self.col_upper, 0.0)
         core = highs_binding()
         if core is None:
             return self._solve_milp(hint, seconds, upper, gap)
+        if not presolve:
+            kept = np.flatnonzero(upper > 0)
+            return self._solve_on(
+                core, hint, seconds, kept, gap, heuristics, max_nodes, rows, presolve=False
+            )
         model = (self.entries, self.shape, (self.row_lo, self.row_hi), self.cost, upper)
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
         h, acts = self._mip_highs(core, model, self.n_arcs, seconds, gap, None, not towns)
@@ -678,16 +712,41 @@ class PlacementMip:
         if core is None:
             return self.solve(hint, seconds, columns)
         cols_kept = np.flatnonzero(columns & (self.col_upper > 0))
+        return self._solve_on(core, hint, seconds, cols_kept, 0.0, False, max_nodes)
+
+    def _solve_on(
+        self,
+        core: Any,
+        hint: np.ndarray,
+        seconds: float,
+        cols_kept: np.ndarray,
+        gap: float,
+        heuristics: bool,
+        max_nodes: int | None,
+        rows: Cuts | None = None,
+        presolve: bool = True,
+    ) -> PlacementSolution:
+        """`solve` on the columns `cols_kept` (indices, ascending) alone: HiGHS gets them and
+        the rows that touch them (`rows`' columns must be among them); from `hint` when it
+        lies within them."""
         entries, shape, row_bounds, used = self.submodel(cols_kept)
         arcs = int((cols_kept < self.n_arcs).sum())  # arcs come first, then pairs
         model = (entries, shape, row_bounds, self.cost[cols_kept], self.col_upper[cols_kept])
-        h, acts = self._mip_highs(core, model, arcs, seconds, 0.0, used)
-        h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+        towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
+        h, acts = self._mip_highs(core, model, arcs, seconds, gap, used, not towns, presolve)
+        if not heuristics:
+            h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
         if max_nodes is not None:
             h.setOptionValue("mip_max_nodes", int(max_nodes))
-        start = np.r_[self.columns(hint)[cols_kept], self._slacks(hint, acts)]
+        if rows is not None and towns:
+            at = np.full(self.shape[1], -1, np.int64)
+            at[cols_kept] = np.arange(len(cols_kept))
+            _add_to(core, h, Cuts(rows.row, at[rows.cols], rows.vals, rows.rhs))
+        start = self.columns(hint)
+        fits = np.isin(np.flatnonzero(start), cols_kept).all()
+        start = np.r_[start[cols_kept], self._slacks(hint, acts)] if fits else None
         info = run_from(core, h, start)
-        return self._answer(core, h, info, hint, cols_kept[:arcs], True)
+        return self._answer(core, h, info, hint, cols_kept[:arcs], gap == 0.0)
 
     def _solve_milp(
         self, hint: np.ndarray, seconds: float, upper: np.ndarray, gap: float

@@ -42,6 +42,7 @@ import numpy as np
 
 from .distinct import distinct
 from .placement_mip import (
+    NO_PRESOLVE_FROM,
     LpSolution,
     PlacementMip,
     highs_binding,
@@ -375,6 +376,7 @@ def _town_mip(
         seconds,
         0.0,
         1e-6,  # the priced objective is fractional: no whole-point gap
+        len(columns) < NO_PRESOLVE_FROM,
     )
     info = run_from(core, h, start[columns])
     lower = float(info.mip_dual_bound)

@@ -163,6 +163,68 @@ def test_a_mip_with_its_count_over_slacks_finds_the_optimum_of_the_plain_model(s
 
 
 @pytest.mark.parametrize("seed", range(12))
+def test_a_mip_without_presolve_gets_its_kept_columns_alone_and_the_same_optimum(seed):
+    # (`NO_PRESOLVE_FROM`: large proofs run without HiGHS' presolve, on their columns alone)
+    inst, x = _count_row_instance(seed)
+    mip = PlacementMip(inst)
+    model = (mip.entries, mip.shape, mip.cost, mip.col_upper, (mip.row_lo, mip.row_hi))
+    h = placement_mip.highs_model(highs_binding(), *model, mip.n_arcs, 1.0, 0.0, None, False)
+    assert h.getOptionValue("presolve")[1] == "off"
+    plain = mip._solve_milp(x, 10.0, mip.col_upper, 0.0)
+    whole = mip.solve(x, 10.0, presolve=False)
+    assert whole.proven and whole.objective == plain.objective
+    assert whole.chosen.sum() == inst.placed
+    some = mip.arc_mask((x > 0) | (np.arange(mip.n_arcs) % 2 == 0))
+    masked = mip.solve(x, 10.0, some)
+    alone = mip.solve(x, 10.0, some, presolve=False)
+    assert alone.proven and alone.objective == masked.objective
+    assert not (alone.chosen > some[: mip.n_arcs]).any()
+    # a hint outside the columns is not passed as a start: the same end as when masked
+    outside = mip.arc_mask(np.arange(mip.n_arcs) % 2 == 1)
+    assert (x > outside[: mip.n_arcs]).any()
+    masked = mip.solve(x, 10.0, outside)
+    alone = mip.solve(x, 10.0, outside, presolve=False)
+    assert alone.proven == masked.proven and alone.objective == masked.objective
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_more_rows_over_the_kept_columns_alone_cut_the_same_answers(seed):
+    # the towns' rows reach HiGHS renumbered over the columns passed: a row that cuts the
+    # optimum off (its arcs, one fewer) gives the same next-best answer with or without it
+    from matcher.matching.sibling_cuts import Cuts
+
+    inst, x = _count_row_instance(seed)
+    mip = PlacementMip(inst)
+    best = mip.solve(x, 10.0)
+    assert best.proven
+    some = mip.arc_mask((best.chosen > 0) | (np.arange(mip.n_arcs) % 3 != 0))
+    arcs = np.flatnonzero(best.chosen)
+    cut = Cuts(np.zeros(len(arcs), np.int64), arcs, np.ones(len(arcs)), np.array([len(arcs) - 1]))
+    masked = mip.solve(x, 10.0, some, rows=cut)
+    alone = mip.solve(x, 10.0, some, rows=cut, presolve=False)
+    assert alone.proven == masked.proven and alone.objective == masked.objective
+    if alone.proven:
+        assert alone.objective <= best.objective and alone.chosen[arcs].sum() < len(arcs)
+        assert not (alone.chosen > some[: mip.n_arcs]).any()
+
+
+@pytest.mark.parametrize(("n", "seed"), [(500, 55), (900, 46), (900, 52)])
+def test_a_proof_past_the_presolve_limit_runs_without_it_and_proves_the_same(n, seed, monkeypatch):
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    calls = record(monkeypatch, PlacementMip, "solve")
+    before = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert "mip_bound" in before.notes  # (parts whose support's answer leaves a proof to do)
+    assert [kw["presolve"] for _, kw, _ in calls if "presolve" in kw] == [True]
+    calls.clear()
+    monkeypatch.setattr(placement, "NO_PRESOLVE_FROM", 0)
+    after = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert [kw["presolve"] for _, kw, _ in calls if "presolve" in kw] == [False]
+    assert before.proven and after.proven and after.score == before.score
+    assert after.chosen.sum() == before.chosen.sum()
+
+
+@pytest.mark.parametrize("seed", range(12))
 def test_the_lp_of_a_part_with_a_count_row_is_the_plain_lp_and_prices_by_its_duals(seed):
     # what `lp` returns (column generation, then cut rounds) is the LP over every column
     # (scipy's linprog gives the same value), with reduced costs that are `cost - A^T

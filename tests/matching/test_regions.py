@@ -124,6 +124,29 @@ def test_the_towns_bound_every_answer_whatever_the_split_and_the_incumbent(seed)
                     assert (taken <= part.cap).all()
 
 
+@pytest.mark.parametrize("seed", [3, 21])
+def test_the_towns_mips_bound_the_same_without_highs_presolve(seed, monkeypatch):
+    part, points, x, mip, lp, exact = _solved(seed)
+    town = part.club % 3
+    got = {}
+    calls: list[bool] = []
+    run = regions.highs_model
+
+    def recorded(*args, **kw):
+        calls.append(args[-1])  # its last argument: presolve
+        return run(*args, **kw)
+
+    monkeypatch.setattr(regions, "highs_model", recorded)
+    for limit in (10**9, 0):  # every town's MIP with its presolve, then without
+        monkeypatch.setattr(regions, "NO_PRESOLVE_FROM", limit)
+        calls.clear()
+        got[limit] = regions.regional_bound(mip, lp, town, x, time.monotonic() + 60, lambda a: 0)
+        assert calls and all(presolve is (limit > 0) for presolve in calls)
+    assert got[0].bound == got[10**9].bound >= exact.objective
+    assert got[0].rows is not None and got[10**9].rows is not None
+    np.testing.assert_allclose(got[0].rows.lower, got[10**9].rows.lower, atol=1e-4)
+
+
 def test_towns_prove_a_part_whose_proof_does_not_fit(monkeypatch):
     a, points = _largest(0, 2000)  # two municipality rounds whose LPs are 2 and 9 points
     b, _ = _largest(7, 2000)  # above their optima, joined by two children
@@ -257,6 +280,9 @@ def test_the_towns_rows_hold_for_every_answer_and_keep_every_better_ones_arcs(se
         keep = placement._fixed_model(mip, lp, x_value, x)
         keep &= rows.keep(x_value) | (mip.columns(x) > 0)
         sol = mip.solve(x, 120.0, keep, rows=rows.cuts(keep))
+        assert sol.proven and sol.objective == exact.objective
+        # and without HiGHS' presolve, the rows renumbered over the kept columns alone
+        sol = mip.solve(x, 120.0, keep, rows=rows.cuts(keep), presolve=False)
         assert sol.proven and sol.objective == exact.objective
 
 
