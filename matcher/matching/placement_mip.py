@@ -281,6 +281,16 @@ def run_from(core: Any, h: Any, start: np.ndarray | None) -> Any:
     return h.getInfo()
 
 
+def _search_limits(h: Any, heuristics: bool, max_nodes: int | None) -> None:
+    """Set a MIP's search limits (`PlacementMip.solve`): without HiGHS' sub-MIP on the root's
+    cheap arcs (which repeats what a caller's core is) unless `heuristics`, and stopped after
+    `max_nodes` branch-and-bound nodes when given."""
+    if not heuristics:
+        h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+    if max_nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(max_nodes))
+
+
 def _add_to(core: Any, h: Any, cuts: Cuts) -> None:
     """Add rows (`sibling_cuts.Cuts`: each `<= rhs`) to a HiGHS object."""
     order = np.argsort(cuts.row, kind="stable")
@@ -642,12 +652,8 @@ class PlacementMip:
         model = (self.entries, self.shape, (self.row_lo, self.row_hi), self.cost, upper)
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
         h, acts = self._mip_highs(core, model, self.n_arcs, seconds, gap, None, not towns)
-        if not heuristics:
-            # HiGHS' sub-MIP on the root's cheap arcs repeats what the caller's core is
-            h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
-        if max_nodes is not None:
-            h.setOptionValue("mip_max_nodes", int(max_nodes))
-        if rows is not None and len(rows):
+        _search_limits(h, heuristics, max_nodes)
+        if rows is not None and towns:
             _add_to(core, h, rows)
         start = self.columns(hint)
         fits = (start <= upper).all()
@@ -734,10 +740,7 @@ class PlacementMip:
         model = (entries, shape, row_bounds, self.cost[cols_kept], self.col_upper[cols_kept])
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
         h, acts = self._mip_highs(core, model, arcs, seconds, gap, used, not towns, presolve)
-        if not heuristics:
-            h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
-        if max_nodes is not None:
-            h.setOptionValue("mip_max_nodes", int(max_nodes))
+        _search_limits(h, heuristics, max_nodes)
         if rows is not None and towns:
             at = np.full(self.shape[1], -1, np.int64)
             at[cols_kept] = np.arange(len(cols_kept))
