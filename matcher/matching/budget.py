@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .budget_flows import Flows, MostPlaced, better_at_count, most_within
-from .budget_refine import PricedLps, guided, part_cores
+from .budget_refine import PricedLps, across_parts, guided, part_cores
 from .candidates import ChildArcs
 from .children import Outcome, sibling_keys, split
 from .document import Round
@@ -337,7 +337,11 @@ def within_budget(
         )
         now = time.monotonic()
         end = now + (deadline - 1 - now) / 2 if len(fee) <= _SEARCH_ARCS else deadline - 1
+        # then a MIP across the parts where the answer and the LPs disagree, each part's MIPs
+        # on its core, and that MIP again on what the cores left (budget_refine)
+        found, found_v = across_parts(part, fee, budget, found, lps, value, points, end)
         found, found_v, cores = part_cores(flows.parts, fee, budget, found, lps, value, points, end)
+        found, found_v = across_parts(part, fee, budget, found, lps, value, points, end)
         refined = "+lp" + ("+cores" if cores else "")
     else:
         # without the LPs, each later search weighs a place by its score and the points of
