@@ -350,3 +350,29 @@ def test_across_the_parts_gains_where_the_parts_cores_cannot():
     across, _ = _across(s, cored)
     assert s.score(across) > s.score(cored)
     assert s.lps.bound - s.score(across) < (s.lps.bound - s.score(guided)) / 2
+
+
+def test_across_the_parts_in_windows_keeps_the_count_and_the_budget(monkeypatch):
+    # a disagreement too large for one MIP is cut in windows of whole children, each with
+    # what the windows before it left unspent
+    s = _Setup(_doc(1000, 3, 350_000.0, 4), 35_000_000)
+    guided, _ = s.guided(s.found)
+    monkeypatch.setattr(budget_refine, "_ACROSS_MAX", 60)
+    x, v = _across(s, guided)
+    assert int(x.sum()) == s.most.count
+    assert int((s.fee * x).sum()) <= s.budget
+    assert (np.bincount(s.whole.right[x > 0], minlength=len(s.whole.cap)) <= s.whole.cap).all()
+    assert v == s.value(x) > s.value(guided)
+
+
+def test_windows_across_the_parts_share_what_is_unspent(monkeypatch):
+    # both children sit in free places and could each take a dear one, 1,000 øre, which
+    # the budget holds once: a window per child, the second sees what the first spent
+    whole, fee, _, _ = _two_towns()
+    lps = budget_refine.PricedLps(60, np.array([1.0, 0.0, 0.0, 1.0]), np.zeros(4))
+    value = lambda x: part_value(whole, x, 0)  # noqa: E731
+    monkeypatch.setattr(budget_refine, "_ACROSS_MAX", 1)
+    found = np.array([0, 1, 1, 0])
+    x, v = budget_refine.across_parts(whole, fee, 1000, found, lps, value, 0, time.monotonic() + 60)
+    assert int((fee * x).sum()) <= 1000
+    assert v == value(x) > value(found)
