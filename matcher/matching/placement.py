@@ -19,6 +19,7 @@ import numpy as np
 from . import placement_mip, regions
 from .flow import max_weight_matching
 from .placement_mip import (
+    HALF_ROUNDS,
     NO_PRESOLVE_FROM,
     PRESOLVE_SECONDS_PER_COLUMN,
     LpSolution,
@@ -372,7 +373,7 @@ def _solve_whole(
         mip, lp = resume
     else:
         mip = PlacementMip(_instance(part, np.arange(m), placed, points))
-        solved = mip.lp(deadline - time.monotonic(), best, cuts=True)
+        solved = mip.lp(deadline - time.monotonic(), best, cuts=True, halves=HALF_ROUNDS)
         if solved is None:  # out of time: the flows' answer and the simple bound
             return best, best_value, bound, {}, None
         lp = solved

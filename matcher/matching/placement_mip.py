@@ -30,6 +30,7 @@ from .distinct import distinct
 from .placement_model import PlacementInstance, PlacementSolution
 from .sibling_cuts import Cuts, Separator
 from .siblings import sibling_pairs
+from .zero_half import separate as zero_half_cuts
 
 _CORE = "scipy.optimize._highspy._core"
 
@@ -110,6 +111,16 @@ def _only_activity(codes: np.ndarray, arc_code: np.ndarray, right: np.ndarray) -
 _WHOLE_GAP = 0.99  # see `_mip_highs`: under a whole point, no better answer exists
 _CUT_ROUNDS = 6
 _CUT_GAIN = 0.01
+# Then rounds of {0, 1/2}-cuts (`zero_half.py`), while a round lowers the LP by at least
+# `_HALF_GAIN` points, in the LP only (`PlacementMip.mip_rows`). Municipality seeds 0-19
+# and the households generator's seeds 0-9 (2026-12-01, a slow hour, `matcher solve`
+# interleaved): 89.0 s in all without them, 75.7 s with three rounds, 68.3 s with six; the
+# LP within one point of the optimum on 16 of the 20 municipality rounds (it was 0-6 points
+# above), and the households' seed 0 13.4 s -> 4.4 s. On national parts the LP falls as far
+# (the seed-1 round's 171,760-arc part from 693,265.6 to 693,254, its optimum; the seed-2
+# round's 164,041-arc part from 689,916.4 to 689,888.1).
+HALF_ROUNDS = 6
+_HALF_GAIN = 0.05
 
 # Column generation starts from each child's best arcs by score: three of ~15 hold nearly
 # all of the LP's optimum (the rest comes in within four rounds on every round measured).
@@ -402,9 +413,17 @@ class PlacementMip:
         self.cost = -np.r_[per.astype(float), np.full(n_pairs, float(points))]
         self.integrality = np.r_[np.ones(m), np.zeros(n_pairs)]
         self.cuts = 0  # rows added by `add_cuts`, after the model's own
+        # The MIPs hold the first `mip_rows` rows; the LP's {0, 1/2}-cuts come after them:
+        # in every MIP they slowed HiGHS down (municipality seed 14: the support's MIP 0.6 ->
+        # 2.1 s, the proof 2.2 -> 3.9 s), where in the LP alone they make the proof's
+        # model smaller and its bound closer.
+        self.mip_rows = n_rows
 
-    def add_cuts(self, cuts: Cuts) -> None:
-        """Add valid inequalities (`sibling_cuts.Cuts`) as rows of every later solve."""
+    def add_cuts(self, cuts: Cuts, lp_only: bool = False) -> None:
+        """Add valid inequalities (`sibling_cuts.Cuts`) as rows of every later solve, or of
+        the LP's alone (`lp_only`, after every row the MIPs hold)."""
+        if not lp_only and self.mip_rows < self.shape[0]:
+            raise ValueError("a MIP's rows cannot follow the LP's own")
         vals, rows, cols = self.entries
         self.entries = (
             np.r_[vals, cuts.vals],
@@ -415,6 +434,16 @@ class PlacementMip:
         self.row_hi = np.r_[self.row_hi, cuts.rhs]
         self.shape = (self.shape[0] + len(cuts), self.shape[1])
         self.cuts += len(cuts)
+        if not lp_only:
+            self.mip_rows = self.shape[0]
+
+    def mip_model(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[int, int]]:
+        """The entries and shape of the rows the MIPs hold (`mip_rows`)."""
+        if self.mip_rows == self.shape[0]:
+            return self.entries, self.shape
+        vals, rows, cols = self.entries
+        keep = rows < self.mip_rows
+        return (vals[keep], rows[keep], cols[keep]), (self.mip_rows, self.shape[1])
 
     # -- columns ---------------------------------------------------------------------------
     def columns(self, chosen: np.ndarray) -> np.ndarray:
@@ -521,7 +550,11 @@ class PlacementMip:
         return exact and bool((cost == np.rint(cost)).all())
 
     def lp(
-        self, seconds: float, start: np.ndarray | None = None, cuts: bool = False
+        self,
+        seconds: float,
+        start: np.ndarray | None = None,
+        cuts: bool = False,
+        halves: int = 0,
     ) -> LpSolution | None:
         """Solve the LP relaxation; None when it did not finish (or no binding is at hand).
 
@@ -530,7 +563,8 @@ class PlacementMip:
         until none would. The answer is the whole LP's optimum (its duals price every
         column): 8 s instead of 38 s on a national part of 302,000 arcs, 0.5 s instead of
         0.8 s on the municipality round. With `cuts`, rounds of sibling cuts follow (each
-        kept in the model for later solves), so the answer is the LP's with those cuts.
+        kept in the model for later solves), then up to `halves` rounds of {0, 1/2}-cuts
+        (kept for later LPs only), so the answer is the LP's with those cuts.
         """
         core = highs_binding()
         if core is None:
@@ -547,6 +581,7 @@ class PlacementMip:
             inst = self.inst
             separator = Separator(inst.left, inst.right, inst.cap, inst.sib_key, self.pairs)
         rounds, last, started = 0, math.inf, time.monotonic()
+        half_rounds, last_half = 0, math.inf
         settled: LpSolution | None = None  # the last LP solved over every column
         while True:
             # HiGHS' time limit counts the object's whole run time, earlier rounds included
@@ -573,30 +608,36 @@ class PlacementMip:
                 value = -float(h.getInfo().objective_function_value)
                 x = np.asarray(sol.col_value)
                 settled = LpSolution(value, x, rc, np.asarray(sol.row_dual))
-                found = None
                 now = time.monotonic()
-                # a round of cuts only while the gain lasts and in the first half of the time
-                if (
-                    separator is not None
-                    and rounds < _CUT_ROUNDS
-                    and last - value >= _CUT_GAIN
-                    and end - now > now - started
-                ):
-                    found = separator.separate(x[:m], x[m:])
-                if not found:
+                # rounds of cuts only while the gain lasts and in the first half of the time:
+                # the siblings' first, then the {0, 1/2}-cuts
+                if separator is None or end - now <= now - started:
                     return settled
-                self._add_rows(core, h, found)
-                rounds, last = rounds + 1, value
+                if half_rounds == 0 and rounds < _CUT_ROUNDS and last - value >= _CUT_GAIN:
+                    found = separator.separate(x[:m], x[m:])
+                    if found:
+                        self._add_rows(core, h, found)
+                        rounds, last = rounds + 1, value
+                        continue
+                if half_rounds >= halves or last_half - value < _HALF_GAIN:
+                    return settled
+                half = zero_half_cuts(
+                    self.entries, self.shape, self.row_lo, self.row_hi, self.col_upper, x
+                )
+                half_rounds, last_half = half_rounds + 1, value
+                if not half:
+                    return settled
+                self._add_rows(core, h, half, lp_only=True)
                 continue
             upper[add] = 1.0
             h.changeColsBounds(
                 len(add), add.astype(np.int32), np.zeros(len(add)), np.ones(len(add))
             )
 
-    def _add_rows(self, core: Any, h: Any, cuts: Cuts) -> None:
+    def _add_rows(self, core: Any, h: Any, cuts: Cuts, lp_only: bool = False) -> None:
         """Add cuts to the model and to a HiGHS object holding it."""
         _add_to(core, h, cuts)
-        self.add_cuts(cuts)
+        self.add_cuts(cuts, lp_only)
 
     def relaxation(self, seconds: float) -> float | None:
         """Return the LP relaxation's optimum (an upper bound on any answer), None if unsolved."""
@@ -649,7 +690,9 @@ class PlacementMip:
             return self._solve_on(
                 core, hint, seconds, kept, gap, heuristics, max_nodes, rows, presolve=False
             )
-        model = (self.entries, self.shape, (self.row_lo, self.row_hi), self.cost, upper)
+        entries, shape = self.mip_model()
+        n = self.mip_rows
+        model = (entries, shape, (self.row_lo[:n], self.row_hi[:n]), self.cost, upper)
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
         h, acts = self._mip_highs(core, model, self.n_arcs, seconds, gap, None, not towns)
         _search_limits(h, heuristics, max_nodes)
@@ -691,7 +734,7 @@ class PlacementMip:
         vals, rows, cols = self.entries
         new_col = np.full(self.shape[1], -1)
         new_col[columns] = np.arange(len(columns))
-        take = new_col[cols] >= 0
+        take = (new_col[cols] >= 0) & (rows < self.mip_rows)
         if rows_kept is not None:
             take &= rows_kept[rows]
         used = distinct(rows[take])

@@ -304,6 +304,9 @@ class _Towns:
         if mip.count_row is not None:
             relaxed[mip.count_row] = True
             others[mip.count_row] = False
+        # the LP's own rows ({0, 1/2}-cuts, which no MIP holds) are priced like the children's
+        relaxed[mip.mip_rows :] = True
+        others[mip.mip_rows :] = False
         self.ok = not others.any()  # else the towns cannot be priced apart
         self.crossing = np.flatnonzero(joins[:n_left])
         # priced costs: the relaxed rows move into the objective

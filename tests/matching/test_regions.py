@@ -18,7 +18,7 @@ from matcher.matching.children import sibling_keys, split
 from matcher.matching.document import read_round
 from matcher.matching.flow import max_weight_matching
 from matcher.matching.placement import Part, _instance, fold_weight, sibling_bonus, solve_part
-from matcher.matching.placement_mip import PlacementMip
+from matcher.matching.placement_mip import HALF_ROUNDS, PlacementMip
 
 from .recording import record
 
@@ -90,23 +90,29 @@ def test_towns_split_where_few_children_cross_and_nowhere_else():
     assert (regions.towns(left[order], club[order]) == 0).all()
 
 
-def _solved(seed: int) -> tuple[Part, int, np.ndarray, PlacementMip, Any, Any]:
+def _solved(seed: int, halves: int = 0) -> tuple[Part, int, np.ndarray, PlacementMip, Any, Any]:
     """A 500-children round's largest part, its points, the flows' answer, its model, LP
-    (with cuts) and proven optimum."""
+    (with cuts, and `halves` rounds of {0, 1/2}-cuts, which no MIP holds) and proven
+    optimum."""
     part, points = _largest(seed, 500)
     w = fold_weight(part, points) + part.score
     x = max_weight_matching(part.n_left, part.cap, part.left, part.right, w)
     mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x.sum()), points))
-    lp = mip.lp(60.0, x, cuts=True)
+    lp = mip.lp(60.0, x, cuts=True, halves=halves)
     assert lp is not None and lp.row_dual is not None
+    assert (mip.mip_rows < mip.shape[0]) == (halves > 0)
     exact = mip.solve(x, 120.0)
     assert exact.proven
     return part, points, x, mip, lp, exact
 
 
-@pytest.mark.parametrize("seed", [3, 21])
-def test_the_towns_bound_every_answer_whatever_the_split_and_the_incumbent(seed):
-    part, points, x, mip, lp, exact = _solved(seed)
+# (on seeds 42 and 57 the LP's {0, 1/2}-cuts, which join the towns, are priced like the
+# children's rows)
+@pytest.mark.parametrize(
+    ("seed", "halves"), [(3, 0), (21, 0), (42, HALF_ROUNDS), (57, HALF_ROUNDS)]
+)
+def test_the_towns_bound_every_answer_whatever_the_split_and_the_incumbent(seed, halves):
+    part, points, x, mip, lp, exact = _solved(seed, halves)
     for split_by in (3, 5):  # towns that cut through a town: many children between them
         town = part.club % split_by
         for incumbent in (x, exact.chosen):  # a weak one (the flow's) and the optimum
@@ -248,16 +254,20 @@ def test_towns_go_before_a_long_proof_when_their_models_are_smaller(monkeypatch)
     monkeypatch.setattr(regions, "_MIN_ARCS", 1_000)
     # every MIP costs by its arcs (above `_TOWNS_FROM_SECONDS` for the whole part's proof)
     monkeypatch.setattr(placement, "_proof_seconds", lambda arcs: 1e-3 * arcs)
-    # and the target's core is left out, so that the proof would have work to do
+    # and the target's core is left out, so that the proof would have work to do (and the
+    # LP's {0, 1/2}-cuts, which make it tight enough on this part to leave none)
     monkeypatch.setattr(placement, "_NEAR", -1.0)
+    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
     got = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert got.notes["towns"]["towns"] == 2
     assert got.proven and "mip_bound" not in got.notes  # the towns proved it alone
 
 
-@pytest.mark.parametrize("seed", [3, 21])
-def test_the_towns_rows_hold_for_every_answer_and_keep_every_better_ones_arcs(seed):
-    part, points, x, mip, lp, exact = _solved(seed)
+@pytest.mark.parametrize(
+    ("seed", "halves"), [(3, 0), (21, 0), (42, HALF_ROUNDS), (57, HALF_ROUNDS)]
+)
+def test_the_towns_rows_hold_for_every_answer_and_keep_every_better_ones_arcs(seed, halves):
+    part, points, x, mip, lp, exact = _solved(seed, halves)
     x_value = int((part.score * x).sum()) + sibling_bonus(part, x, points)
     assert x_value < exact.objective  # so that the optimum is a better answer than x
     for split_by in (2, 3, 5):
