@@ -128,50 +128,60 @@ def separate(
     switch = np.where(system, np.abs(1 - 2 * value), np.inf).min(axis=1, initial=np.inf)
     worth = weight + odd_cost + np.where(even, switch, 0.0)
     candidates = np.flatnonzero(worth < 1 - 2 * _MIN_VIOLATION)
-    candidates = candidates[np.argsort(worth[candidates], kind="stable")]
-    out_rows, out_cols, out_vals, out_rhs = [], [], [], []
+    # the most broken first; three times as many as wanted cover the repeated ones
+    candidates = candidates[np.argsort(worth[candidates], kind="stable")][: 3 * max_cuts]
+    if len(candidates) == 0:
+        return _no_cuts()
+    cand, side = np.nonzero(combo[candidates])  # each candidate's sides, in order
+    side = use[side]
+    cut_row, cut_col, cut_val, rhs = _cuts(
+        cand,
+        side,
+        len(candidates),
+        side_row,
+        side_sign,
+        side_rhs,
+        rows,
+        cols,
+        vals,
+        starts,
+        x,
+        frac,
+        at_one,
+    )
+    # broken cuts only (the estimate above can only overstate), each once, the most broken
+    # first (the candidates are in that order)
+    lhs = np.bincount(cut_row, cut_val * x[cut_col], len(candidates))
+    broken = lhs - rhs >= _MIN_VIOLATION
+    bounds = np.searchsorted(cut_row, np.arange(len(candidates) + 1))
+    chosen: list[int] = []
     seen: set[bytes] = set()
-    for k in candidates:
-        cut = _cut(
-            use[combo[k]],
-            side_row,
-            side_sign,
-            side_rhs,
-            rows,
-            cols,
-            vals,
-            starts,
-            x,
-            frac,
-            at_one,
-        )
-        if cut is None:
-            continue
-        c_cols, c_vals, rhs = cut
-        if float(c_vals @ x[c_cols]) - rhs < _MIN_VIOLATION:
-            continue
-        key = c_cols.tobytes() + c_vals.tobytes() + np.int64(rhs).tobytes()
+    for k in np.flatnonzero(broken):
+        lo, hi = bounds[k], bounds[k + 1]
+        key = cut_col[lo:hi].tobytes() + cut_val[lo:hi].tobytes() + rhs[k].tobytes()
         if key in seen:
             continue
         seen.add(key)
-        out_rows.append(np.full(len(c_cols), len(out_rhs)))
-        out_cols.append(c_cols)
-        out_vals.append(c_vals.astype(float))
-        out_rhs.append(float(rhs))
-        if len(out_rhs) >= max_cuts:
+        chosen.append(int(k))
+        if len(chosen) >= max_cuts:
             break
-    if not out_rhs:
+    if not chosen:
         return _no_cuts()
+    number = np.full(len(candidates), -1)
+    number[chosen] = np.arange(len(chosen))
+    take = number[cut_row] >= 0
     return Cuts(
-        np.concatenate(out_rows),
-        np.concatenate(out_cols),
-        np.concatenate(out_vals),
-        np.array(out_rhs),
+        number[cut_row[take]],
+        cut_col[take],
+        cut_val[take].astype(float),
+        rhs[chosen].astype(float),
     )
 
 
-def _cut(
-    members: np.ndarray,
+def _cuts(
+    cand: np.ndarray,
+    side: np.ndarray,
+    n_cand: int,
     side_row: np.ndarray,
     side_sign: np.ndarray,
     side_rhs: np.ndarray,
@@ -182,31 +192,40 @@ def _cut(
     x: np.ndarray,
     frac: np.ndarray,
     at_one: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """The cut of the sides `members` (see the module's docstring): (columns, whole
-    coefficients, bound), or None when no choice of bounds makes the sum's bound odd."""
-    r = side_row[members]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cuts (see the module's docstring) of `n_cand` candidates, candidate `cand[i]`
+    adding up the side `side[i]`: (cut, column, whole coefficient) entries sorted by cut
+    then column, and each cut's bound. A candidate whose bound no choice of the columns'
+    bounds makes odd gets the empty cut `0 <= 0`."""
+    n_cols = len(x)
+    r = side_row[side]
     lo, hi = starts[r], starts[r + 1]
     ent = _ranges(lo, hi - lo)
-    sign = np.repeat(side_sign[members], hi - lo)
-    c, inverse = np.unique(cols[ent], return_inverse=True)
-    coef = np.bincount(inverse, sign * np.rint(vals[ent]).astype(np.int64), len(c))
-    coef = coef.astype(np.int64)
-    rhs = int(side_rhs[members].sum())
+    owner = np.repeat(cand, hi - lo)
+    coef_in = np.repeat(side_sign[side], hi - lo) * np.rint(vals[ent]).astype(np.int64)
+    key, inverse = np.unique(owner * n_cols + cols[ent], return_inverse=True)
+    coef = np.bincount(inverse, coef_in, len(key)).astype(np.int64)
+    cut, col = key // n_cols, key % n_cols
+    rhs = np.bincount(cand, side_rhs[side], n_cand).astype(np.int64)
     odd = coef % 2 != 0
-    up = odd & (at_one[c] | (frac[c] & (x[c] > 0.5)))
-    if (rhs + int(up.sum())) % 2 == 0:  # switch the fractional column that costs least
-        switchable = np.flatnonzero(odd & frac[c])
-        if len(switchable) == 0:
-            return None
-        j = switchable[np.argmin(np.abs(1 - 2 * x[c[switchable]]))]
-        up[j] = not up[j]
+    up = odd & (at_one[col] | (frac[col] & (x[col] > 0.5)))
+    even = (rhs + np.bincount(cut, up, n_cand).astype(np.int64)) % 2 == 0
+    # where the bound comes out even, the fractional column that costs least switches bound
+    switchable = np.flatnonzero(odd & frac[col] & even[cut])
+    order = switchable[np.lexsort((np.abs(1 - 2 * x[col[switchable]]), cut[switchable]))]
+    first = order[np.r_[True, cut[order][1:] != cut[order][:-1]]] if len(order) else order
+    up[first] ^= True
+    fixed = np.zeros(n_cand, bool)
+    fixed[cut[first]] = True
     coef[up] += 1
     coef[odd & ~up] -= 1
-    rhs += int(up.sum())
+    rhs += np.bincount(cut, up, n_cand).astype(np.int64)
     coef //= 2
-    keep = coef != 0
-    return c[keep], coef[keep], (rhs - 1) // 2
+    rhs = (rhs - 1) // 2
+    dead = even & ~fixed  # no odd bound: the empty cut, never broken
+    keep = (coef != 0) & ~dead[cut]
+    rhs[dead] = 0
+    return cut[keep], col[keep], coef[keep], rhs
 
 
 def _merged(
