@@ -348,7 +348,8 @@ def _solve_whole(
     overtime: Overtime | None = None,
     before: Callable[[np.ndarray, int, int, dict], None] | None = None,
 ) -> tuple[np.ndarray, int, int, dict, tuple[PlacementMip, LpSolution] | None]:
-    """Solve a part as: its LP relaxation (column generation, then rounds of sibling cuts);
+    """Solve a part as: its LP relaxation (column generation, then rounds of sibling cuts
+    and of {0, 1/2}-cuts);
     an answer (`_core_answer`: on a municipality-sized part a MIP on the LP's support; on a
     larger one a MIP on the core of every arc in an answer scoring more than a target just
     below the LP's bound, which proves the optimum when it reaches the target, else gives a
@@ -450,7 +451,14 @@ def _solve_whole(
         left = end(proof) - time.monotonic()
         if bound > best_value and left > proof:
             presolve = int(keep.sum()) < NO_PRESOLVE_FROM
-            sol = mip.solve(best, highs_limit(left, kept), keep, rows=town_rows, presolve=presolve)
+            sol = mip.solve(
+                best,
+                highs_limit(left, kept),
+                keep,
+                rows=town_rows,
+                presolve=presolve,
+                lp_rows=mip.tight_rows(lp),
+            )
             improve(sol.chosen)
             # answers outside the kept columns score at most best_value
             if sol.proven:

@@ -445,6 +445,22 @@ class PlacementMip:
         keep = rows < self.mip_rows
         return (vals[keep], rows[keep], cols[keep]), (self.mip_rows, self.shape[1])
 
+    def tight_rows(self, lp: LpSolution) -> np.ndarray:
+        """The LP's own rows that hold its optimum (a dual other than 0 in `lp`), as a mask
+        over every row: the proof's MIP holds them too (`solve`'s `lp_rows`), and starts from
+        the LP's bound instead of finding those cuts again."""
+        tight = np.zeros(self.shape[0], bool)
+        if lp.row_dual is not None:
+            n = min(len(lp.row_dual), self.shape[0])
+            tight[:n] = np.abs(lp.row_dual[:n]) > 1e-9
+        tight[: self.mip_rows] = False
+        return tight
+
+    def _held(self, lp_rows: np.ndarray | None) -> np.ndarray:
+        """Which rows a MIP holds: the first `mip_rows`, and the LP's own rows `lp_rows`."""
+        held = np.arange(self.shape[0]) < self.mip_rows
+        return held if lp_rows is None else held | lp_rows
+
     # -- columns ---------------------------------------------------------------------------
     def columns(self, chosen: np.ndarray) -> np.ndarray:
         """Return the full column vector of a choice of arcs (each pair's `together` set)."""
@@ -671,6 +687,7 @@ class PlacementMip:
         max_nodes: int | None = None,
         rows: Cuts | None = None,
         presolve: bool = True,
+        lp_rows: np.ndarray | None = None,
     ) -> PlacementSolution:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
@@ -680,7 +697,8 @@ class PlacementMip:
         after that many branch-and-bound nodes (a limit that does not depend on the clock);
         `rows` are more rows over the columns (the towns', `regions.TownRows`); `presolve`
         False runs HiGHS without its presolve, on the kept columns alone
-        (`NO_PRESOLVE_FROM`)."""
+        (`NO_PRESOLVE_FROM`); `lp_rows` (a mask over the rows, `tight_rows`) are the LP's
+        own rows that this MIP holds too."""
         upper = self.col_upper if columns is None else np.where(columns, self.col_upper, 0.0)
         core = highs_binding()
         if core is None:
@@ -688,11 +706,16 @@ class PlacementMip:
         if not presolve:
             kept = np.flatnonzero(upper > 0)
             return self._solve_on(
-                core, hint, seconds, kept, gap, heuristics, max_nodes, rows, presolve=False
+                core, hint, seconds, kept, gap, heuristics, max_nodes, rows, False, lp_rows
             )
-        entries, shape = self.mip_model()
-        n = self.mip_rows
-        model = (entries, shape, (self.row_lo[:n], self.row_hi[:n]), self.cost, upper)
+        if lp_rows is None or not lp_rows.any():
+            entries, shape = self.mip_model()
+            n = self.mip_rows
+            model = (entries, shape, (self.row_lo[:n], self.row_hi[:n]), self.cost, upper)
+        else:  # the rows it leaves out are free (HiGHS' presolve drops them)
+            held = self._held(lp_rows)
+            bounds = (np.where(held, self.row_lo, -np.inf), np.where(held, self.row_hi, np.inf))
+            model = (self.entries, self.shape, bounds, self.cost, upper)
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
         h, acts = self._mip_highs(core, model, self.n_arcs, seconds, gap, None, not towns)
         _search_limits(h, heuristics, max_nodes)
@@ -723,18 +746,22 @@ class PlacementMip:
         return PlacementSolution(chosen, proven, int(round(-info.objective_function_value)), bound)
 
     def submodel(
-        self, columns: np.ndarray, rows_kept: np.ndarray | None = None
+        self,
+        columns: np.ndarray,
+        rows_kept: np.ndarray | None = None,
+        lp_rows: np.ndarray | None = None,
     ) -> tuple[
         tuple[np.ndarray, np.ndarray, np.ndarray], tuple[int, int], tuple[Any, Any], np.ndarray
     ]:
         """The model on the columns `columns` (indices) alone, and the rows that touch them
-        (of `rows_kept`, a mask, when given): its (vals, rows, cols) entries, renumbered,
+        (of `rows_kept`, a mask, when given; of the LP's own rows only `lp_rows`): its
+        (vals, rows, cols) entries, renumbered,
         its shape, its rows' bounds (for `highs_model`) and which of this model's rows they
         are (ascending)."""
         vals, rows, cols = self.entries
         new_col = np.full(self.shape[1], -1)
         new_col[columns] = np.arange(len(columns))
-        take = (new_col[cols] >= 0) & (rows < self.mip_rows)
+        take = (new_col[cols] >= 0) & self._held(lp_rows)[rows]
         if rows_kept is not None:
             take &= rows_kept[rows]
         used = distinct(rows[take])
@@ -774,11 +801,12 @@ class PlacementMip:
         max_nodes: int | None,
         rows: Cuts | None = None,
         presolve: bool = True,
+        lp_rows: np.ndarray | None = None,
     ) -> PlacementSolution:
         """`solve` on the columns `cols_kept` (indices, ascending) alone: HiGHS gets them and
-        the rows that touch them (`rows`' columns must be among them); from `hint` when it
-        lies within them."""
-        entries, shape, row_bounds, used = self.submodel(cols_kept)
+        the rows that touch them (`rows`' columns must be among them; of the LP's own rows
+        only `lp_rows`); from `hint` when it lies within them."""
+        entries, shape, row_bounds, used = self.submodel(cols_kept, None, lp_rows)
         arcs = int((cols_kept < self.n_arcs).sum())  # arcs come first, then pairs
         model = (entries, shape, row_bounds, self.cost[cols_kept], self.col_upper[cols_kept])
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)

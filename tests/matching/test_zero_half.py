@@ -167,3 +167,24 @@ def test_the_mips_leave_the_lps_own_rows_out():
     with pytest.raises(ValueError):
         mip.add_cuts(one)
     mip.add_cuts(one, lp_only=True)
+
+
+@pytest.mark.parametrize("presolve", [True, False])
+def test_a_proof_holding_the_lps_tight_cuts_proves_the_same_optimum(presolve):
+    parts, points = _parts(55, n=500)
+    part = max(parts, key=lambda p: len(p.left))
+    x0 = max_weight_matching(
+        part.n_left, part.cap, part.left, part.right, fold_weight(part, points) + part.score
+    )
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
+    lp = mip.lp(60.0, x0, cuts=True, halves=HALF_ROUNDS)
+    assert lp is not None
+    tight = mip.tight_rows(lp)
+    # only the LP's own rows, and some of them (those its optimum rests on)
+    assert not tight[: mip.mip_rows].any() and 0 < tight.sum() < mip.shape[0] - mip.mip_rows
+    *_, used = mip.submodel(np.arange(mip.shape[1]), None, tight)
+    assert (used >= mip.mip_rows).sum() == tight.sum()  # (the path without presolve)
+    plain = mip.solve(x0, 60.0, presolve=presolve)
+    held = mip.solve(x0, 60.0, presolve=presolve, lp_rows=tight)
+    assert plain.proven and held.proven and held.objective == plain.objective
+    assert held.chosen.sum() == plain.chosen.sum()
