@@ -9,11 +9,11 @@ import pytest
 
 from matcher.matching import zero_half
 from matcher.matching.flow import max_weight_matching
-from matcher.matching.placement import _instance, fold_weight, sibling_bonus
+from matcher.matching.placement import _instance, fold_weight
 from matcher.matching.placement_mip import HALF_ROUNDS, PlacementMip
 from matcher.matching.sibling_cuts import Cuts
 
-from .test_placement_mip import _parts
+from .test_placement_mip import _parts, assert_priced_within_the_lp
 from .test_sibling_cuts import _answers, _random_instance
 
 
@@ -117,18 +117,21 @@ def test_every_cut_holds_for_every_answer():
     assert found > 100  # the check is not empty
 
 
-@pytest.mark.parametrize(("n", "seed"), [(300, 46), (300, 54), (500, 55), (500, 57)])
-def test_the_lp_falls_to_the_optimum_and_still_bounds_every_answer(n, seed):
+def _part_model(seed: int, n: int):
+    """A generated round's largest part, its points, the flows' answer and its model."""
     parts, points = _parts(seed, n=n)
     part = max(parts, key=lambda p: len(p.left))
     x0 = max_weight_matching(
         part.n_left, part.cap, part.left, part.right, fold_weight(part, points) + part.score
     )
+    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
+    return part, points, x0, mip
 
-    def model() -> PlacementMip:
-        return PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
 
-    plain, mip = model(), model()
+@pytest.mark.parametrize(("n", "seed"), [(300, 46), (300, 54), (500, 55), (500, 57)])
+def test_the_lp_falls_to_the_optimum_and_still_bounds_every_answer(n, seed):
+    part, points, x0, plain = _part_model(seed, n)
+    *_, mip = _part_model(seed, n)
     before = plain.lp(60.0, x0, cuts=True)
     lp = mip.lp(60.0, x0, cuts=True, halves=HALF_ROUNDS)
     assert before is not None and lp is not None
@@ -141,19 +144,11 @@ def test_the_lp_falls_to_the_optimum_and_still_bounds_every_answer(n, seed):
     # weak duality with the cuts' duals: every answer scores at most the LP less what its
     # columns' reduced costs charge (the fixing of the proof's model rests on it)
     for chosen in (x0, exact.chosen):
-        cols = mip.columns(chosen)
-        pays = np.where(lp.rc > 0, lp.rc * cols, -lp.rc * (mip.col_upper - cols))
-        value = int((part.score * chosen).sum()) + sibling_bonus(part, chosen, points)
-        assert value <= lp.value - pays.sum() + 1e-6
+        assert_priced_within_the_lp(mip, lp, part, points, chosen)
 
 
 def test_the_mips_leave_the_lps_own_rows_out():
-    parts, points = _parts(55, n=500)
-    part = max(parts, key=lambda p: len(p.left))
-    x0 = max_weight_matching(
-        part.n_left, part.cap, part.left, part.right, fold_weight(part, points) + part.score
-    )
-    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
+    part, points, x0, mip = _part_model(55, 500)
     assert mip.lp(60.0, x0, cuts=True, halves=HALF_ROUNDS) is not None
     assert mip.mip_rows < mip.shape[0]  # the {0, 1/2}-cuts are in the model, after the rest
     (vals, rows, cols), shape = mip.mip_model()
@@ -171,12 +166,7 @@ def test_the_mips_leave_the_lps_own_rows_out():
 
 @pytest.mark.parametrize("presolve", [True, False])
 def test_a_proof_holding_the_lps_tight_cuts_proves_the_same_optimum(presolve):
-    parts, points = _parts(55, n=500)
-    part = max(parts, key=lambda p: len(p.left))
-    x0 = max_weight_matching(
-        part.n_left, part.cap, part.left, part.right, fold_weight(part, points) + part.score
-    )
-    mip = PlacementMip(_instance(part, np.arange(len(part.left)), int(x0.sum()), points))
+    part, points, x0, mip = _part_model(55, 500)
     lp = mip.lp(60.0, x0, cuts=True, halves=HALF_ROUNDS)
     assert lp is not None
     tight = mip.tight_rows(lp)
