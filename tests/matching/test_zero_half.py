@@ -78,6 +78,44 @@ def test_a_column_fixed_at_zero_and_a_row_of_fractions_stay_out():
     assert len(cuts) == 1 and cuts.cols.tolist() == [0, 1, 2] and cuts.rhs.tolist() == [1.0]
 
 
+def test_a_row_over_more_columns_than_the_limit_stays_out(monkeypatch):
+    # (the count of children placed, over every arc, would make a cut over most columns)
+    triangle = _entries([[1, 1, 0], [0, 1, 1], [1, 0, 1]])
+    args = (triangle, (3, 3), np.full(3, -np.inf), np.ones(3), np.ones(3), np.full(3, 0.5))
+    assert len(zero_half.separate(*args)) == 1
+    monkeypatch.setattr(zero_half, "_MAX_ROW_ENTRIES", 1)
+    assert not zero_half.separate(*args)
+
+
+@pytest.mark.parametrize(("n", "seed"), [(500, 55), (500, 57), (900, 46)])
+def test_cuts_built_a_block_at_a_time_are_those_built_all_at_once(n, seed, monkeypatch):
+    # the candidates are built in blocks until there are enough: the same cuts, in the
+    # same order, as building them all, at the LP's points of every round
+    part, points, x0, mip = _part_model(seed, n)
+    lp = mip.lp(60.0, x0, cuts=True)
+    assert lp is not None
+    x = lp.x
+    compared = 0
+    for _ in range(4):
+        args = (mip.entries, mip.shape, mip.row_lo, mip.row_hi, mip.col_upper, x)
+        monkeypatch.setattr(zero_half, "_BUILD_BLOCK", 10**6)
+        whole = zero_half.separate(*args, max_cuts=40)
+        monkeypatch.setattr(zero_half, "_BUILD_BLOCK", 7)
+        blocks = zero_half.separate(*args, max_cuts=40)
+        assert blocks.row.tolist() == whole.row.tolist()
+        assert blocks.cols.tolist() == whole.cols.tolist()
+        assert blocks.vals.tolist() == whole.vals.tolist()
+        assert blocks.rhs.tolist() == whole.rhs.tolist()
+        if not whole:
+            break
+        compared += len(whole)
+        mip.add_cuts(whole, lp_only=True)
+        after = mip.lp(60.0, x0)
+        assert after is not None
+        x = after.x
+    assert compared > 7  # candidates of more than one block were compared
+
+
 def _points(rng: np.random.Generator, mip: PlacementMip, answers: list[np.ndarray]):
     """The LP's points, and mixes of answers with noise (many fractional columns)."""
     lp = mip.lp(10.0, cuts=True)
