@@ -292,14 +292,17 @@ def run_from(core: Any, h: Any, start: np.ndarray | None) -> Any:
     return h.getInfo()
 
 
-def _search_limits(h: Any, heuristics: bool, max_nodes: int | None) -> None:
+def _search_limits(h: Any, heuristics: bool, max_nodes: int | None, restart: bool = True) -> None:
     """Set a MIP's search limits (`PlacementMip.solve`): without HiGHS' sub-MIP on the root's
-    cheap arcs (which repeats what a caller's core is) unless `heuristics`, and stopped after
-    `max_nodes` branch-and-bound nodes when given."""
+    cheap arcs (which repeats what a caller's core is) unless `heuristics`, stopped after
+    `max_nodes` branch-and-bound nodes when given, and without HiGHS' restart of the root
+    (on the columns its reduced costs leave) unless `restart`."""
     if not heuristics:
         h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
     if max_nodes is not None:
         h.setOptionValue("mip_max_nodes", int(max_nodes))
+    if not restart:
+        h.setOptionValue("mip_allow_restart", False)
 
 
 def _add_to(core: Any, h: Any, cuts: Cuts) -> None:
@@ -688,6 +691,7 @@ class PlacementMip:
         rows: Cuts | None = None,
         presolve: bool = True,
         lp_rows: np.ndarray | None = None,
+        restart: bool = True,
     ) -> PlacementSolution:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
@@ -698,7 +702,8 @@ class PlacementMip:
         `rows` are more rows over the columns (the towns', `regions.TownRows`); `presolve`
         False runs HiGHS without its presolve, on the kept columns alone
         (`NO_PRESOLVE_FROM`); `lp_rows` (a mask over the rows, `tight_rows`) are the LP's
-        own rows that this MIP holds too."""
+        own rows that this MIP holds too; `restart` False keeps HiGHS from restarting its
+        root on fewer columns."""
         upper = self.col_upper if columns is None else np.where(columns, self.col_upper, 0.0)
         core = highs_binding()
         if core is None:
@@ -706,7 +711,7 @@ class PlacementMip:
         if not presolve:
             kept = np.flatnonzero(upper > 0)
             return self._solve_on(
-                core, hint, seconds, kept, gap, heuristics, max_nodes, rows, False, lp_rows
+                core, hint, seconds, kept, gap, heuristics, max_nodes, rows, False, lp_rows, restart
             )
         if lp_rows is None or not lp_rows.any():
             entries, shape = self.mip_model()
@@ -718,7 +723,7 @@ class PlacementMip:
             model = (self.entries, self.shape, bounds, self.cost, upper)
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
         h, acts = self._mip_highs(core, model, self.n_arcs, seconds, gap, None, not towns)
-        _search_limits(h, heuristics, max_nodes)
+        _search_limits(h, heuristics, max_nodes, restart)
         if rows is not None and towns:
             _add_to(core, h, rows)
         start = self.columns(hint)
@@ -802,6 +807,7 @@ class PlacementMip:
         rows: Cuts | None = None,
         presolve: bool = True,
         lp_rows: np.ndarray | None = None,
+        restart: bool = True,
     ) -> PlacementSolution:
         """`solve` on the columns `cols_kept` (indices, ascending) alone: HiGHS gets them and
         the rows that touch them (`rows`' columns must be among them; of the LP's own rows
@@ -811,7 +817,7 @@ class PlacementMip:
         model = (entries, shape, row_bounds, self.cost[cols_kept], self.col_upper[cols_kept])
         towns = rows is not None and len(rows) > 0  # then the count row stays (`_mip_highs`)
         h, acts = self._mip_highs(core, model, arcs, seconds, gap, used, not towns, presolve)
-        _search_limits(h, heuristics, max_nodes)
+        _search_limits(h, heuristics, max_nodes, restart)
         if rows is not None and towns:
             at = np.full(self.shape[1], -1, np.int64)
             at[cols_kept] = np.arange(len(cols_kept))

@@ -653,3 +653,47 @@ def test_a_proof_that_fits_only_the_rounds_deadline_runs_in_overtime(monkeypatch
     assert kept.notes["proof_stopped"] and kept.notes["overtime"] and kept.lp_state is None
     alone = solve_part(part, points, time.monotonic() + 60, share=120.0)
     assert not alone.proven and "mip_bound" not in alone.notes
+
+
+def test_a_mip_without_restart_tells_highs_so_and_proves_the_same():
+    inst, x = _count_row_instance(3)
+    mip = PlacementMip(inst)
+    model = (mip.entries, mip.shape, mip.cost, mip.col_upper, (mip.row_lo, mip.row_hi))
+    h = placement_mip.highs_model(highs_binding(), *model, mip.n_arcs, 1.0, 0.0)
+    placement_mip._search_limits(h, True, None)
+    assert h.getOptionValue("mip_allow_restart")[1] is True
+    placement_mip._search_limits(h, True, None, restart=False)
+    assert h.getOptionValue("mip_allow_restart")[1] is False
+    plain = mip.solve(x, 10.0)
+    for presolve in (True, False):
+        held = mip.solve(x, 10.0, presolve=presolve, restart=False)
+        assert plain.proven and held.proven and held.objective == plain.objective
+
+
+def test_only_a_small_parts_proof_from_a_start_well_below_the_lp_skips_the_restart():
+    gap = placement._NO_RESTART_GAP
+    small, large = placement._SUPPORT_ARCS, placement._SUPPORT_ARCS + 1
+    assert placement._restart(small, 100, 100 - gap + 1)
+    assert not placement._restart(small, 100, 100 - gap)
+    assert placement._restart(large, 100, 0)
+
+
+@pytest.mark.parametrize(("n", "seed"), [(500, 55), (900, 46)])
+def test_the_proof_restarts_as_its_start_says_and_proves_the_same_either_way(n, seed, monkeypatch):
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    # (parts whose support's answer leaves a proof to do once the LP has no {0, 1/2}-cuts)
+    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
+    calls = record(monkeypatch, PlacementMip, "solve")
+    ends = {}
+    for gap in (0, placement._NO_RESTART_GAP, 10**9):  # always restart, as set, never
+        monkeypatch.setattr(placement, "_NO_RESTART_GAP", gap)
+        calls.clear()
+        got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+        proofs = [(args, kw) for args, kw, _ in calls if "lp_rows" in kw]
+        assert got.proven and len(proofs) == 1
+        (start, *_), kw = proofs[0]
+        below = math.floor(got.notes["lp_bound"] + 0.01) - part_value(part, start, points)
+        assert kw["restart"] == placement._restart(len(part.left), below, 0)
+        ends[gap] = (got.score, int(got.chosen.sum()))
+    assert len(set(ends.values())) == 1
