@@ -513,9 +513,10 @@ class PlacementMip:
         them (`count_by_slacks`, unless `slacks` is False; empty when it holds no count
         row); without HiGHS' presolve when `presolve` is False. `solve` passes every column,
         `upper` 0 keeping one out: passing only the kept columns made the municipality
-        round's core slower, 1.2 s against 0.6 s (measured); `solve_within` passes them
-        alone, quicker on national parts' small cores, and so does `solve` without presolve
-        (which would leave the others in every LP)."""
+        round's target's core slower, 1.2 s against 0.6 s (measured before the LP's cuts);
+        `solve_within` passes them alone, quicker on national parts' small cores and on the
+        municipality round's support and proof since the LP's cuts (`placement.py`), and so
+        does `solve` without presolve (which would leave the others in every LP)."""
         entries, shape, bounds, cost, upper = model
         acts = np.zeros(0, np.int64)
         where = self._count_and_caps(used) if slacks else None
@@ -692,6 +693,7 @@ class PlacementMip:
         presolve: bool = True,
         lp_rows: np.ndarray | None = None,
         restart: bool = True,
+        alone: bool = False,
     ) -> PlacementSolution:
         """Solve to a relative gap `gap` (0: proven optimal) or until `seconds`, on the columns
         `columns` only (a bool mask; all when None), starting from the arcs `hint`. HiGHS' MIP
@@ -703,15 +705,26 @@ class PlacementMip:
         False runs HiGHS without its presolve, on the kept columns alone
         (`NO_PRESOLVE_FROM`); `lp_rows` (a mask over the rows, `tight_rows`) are the LP's
         own rows that this MIP holds too; `restart` False keeps HiGHS from restarting its
-        root on fewer columns."""
+        root on fewer columns; `alone` passes HiGHS the kept columns alone, presolved (as
+        without `presolve`, which implies it)."""
         upper = self.col_upper if columns is None else np.where(columns, self.col_upper, 0.0)
         core = highs_binding()
         if core is None:
             return self._solve_milp(hint, seconds, upper, gap)
-        if not presolve:
+        if alone or not presolve:
             kept = np.flatnonzero(upper > 0)
             return self._solve_on(
-                core, hint, seconds, kept, gap, heuristics, max_nodes, rows, False, lp_rows, restart
+                core,
+                hint,
+                seconds,
+                kept,
+                gap,
+                heuristics,
+                max_nodes,
+                rows,
+                presolve,
+                lp_rows,
+                restart,
             )
         if lp_rows is None or not lp_rows.any():
             entries, shape = self.mip_model()

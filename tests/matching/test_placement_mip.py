@@ -188,6 +188,23 @@ def test_a_mip_without_presolve_gets_its_kept_columns_alone_and_the_same_optimum
 
 
 @pytest.mark.parametrize("seed", range(6))
+def test_a_mip_given_its_kept_columns_alone_presolves_them_and_proves_the_same(seed, monkeypatch):
+    # (`alone`: the support's MIP and the proof of a municipality-sized part)
+    inst, x = _count_row_instance(seed)
+    mip = PlacementMip(inst)
+    some = mip.arc_mask((x > 0) | (np.arange(mip.n_arcs) % 2 == 0))
+    masked = mip.solve(x, 10.0, some)
+    calls = record(monkeypatch, PlacementMip, "_solve_on")
+    alone = mip.solve(x, 10.0, some, alone=True)
+    assert len(calls) == 1
+    (_, _, _, kept, *rest), _, _ = calls[0]
+    assert kept.tolist() == np.flatnonzero(some & (mip.col_upper > 0)).tolist()
+    assert rest[4] is True  # HiGHS' presolve stays on
+    assert alone.proven and masked.proven and alone.objective == masked.objective
+    assert alone.chosen.sum() == inst.placed and not (alone.chosen > some[: mip.n_arcs]).any()
+
+
+@pytest.mark.parametrize("seed", range(6))
 def test_more_rows_over_the_kept_columns_alone_cut_the_same_answers(seed):
     # the towns' rows reach HiGHS renumbered over the columns passed: a row that cuts the
     # optimum off (its arcs, one fewer) gives the same next-best answer with or without it
@@ -697,3 +714,44 @@ def test_the_proof_restarts_as_its_start_says_and_proves_the_same_either_way(n, 
         assert kw["restart"] == placement._restart(len(part.left), below, 0)
         ends[gap] = (got.score, int(got.chosen.sum()))
     assert len(set(ends.values())) == 1
+
+
+@pytest.mark.parametrize(("n", "seed"), [(500, 55), (900, 46)])
+def test_a_small_parts_support_and_proof_get_their_columns_alone_and_prove_the_same(
+    n, seed, monkeypatch
+):
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    assert len(part.left) <= placement._SUPPORT_ARCS
+    # (parts whose support's answer leaves a proof to do once the LP has no {0, 1/2}-cuts)
+    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
+    seen: list[tuple[str, PlacementMip, tuple, dict, object]] = []
+    methods = {name: getattr(PlacementMip, name) for name in ("solve", "solve_within")}
+
+    def recorder(name):
+        def recorded(self, *args, **kw):
+            result = methods[name](self, *args, **kw)
+            seen.append((name, self, args, kw, result))
+            return result
+
+        return recorded
+
+    for name in methods:
+        monkeypatch.setattr(PlacementMip, name, recorder(name))
+    got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert got.proven and "mip_bound" in got.notes
+    support = [call for call in seen if call[0] == "solve_within"]
+    proofs = [call for call in seen if call[0] == "solve" and "lp_rows" in call[3]]
+    assert len(support) == 1 and len(proofs) == 1
+    for name, method in methods.items():
+        monkeypatch.setattr(PlacementMip, name, method)
+    # the support's MIP on its columns alone ends where it ends with every column passed
+    _, mip, (hint, seconds, columns), _, result = support[0]
+    masked = mip.solve(hint, seconds, columns, heuristics=False)
+    assert result.proven and masked.proven and result.objective == masked.objective
+    # and so does the proof
+    _, mip, args, kw, result = proofs[0]
+    assert kw["alone"] is True
+    masked = mip.solve(*args, **{**kw, "alone": False})
+    assert result.proven and masked.proven and result.objective == masked.objective
+    assert part_value(part, result.chosen, points) == got.score
