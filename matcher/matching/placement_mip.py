@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .column_lp import ColumnLp
 from .distinct import distinct
 from .placement_model import PlacementInstance, PlacementSolution
 from .sibling_cuts import Cuts, Separator
@@ -489,12 +490,18 @@ class PlacementMip:
         return mask
 
     # -- HiGHS -----------------------------------------------------------------------------
-    def _lp_highs(self, core: Any, upper: np.ndarray, seconds: float) -> Any:
-        """Return a HiGHS object holding the LP relaxation (every column; `upper` 0 keeps one
-        out)."""
-        rows = (self.row_lo, self.row_hi)
-        model = (self.entries, self.shape, self.cost, upper, rows)
-        return highs_model(core, *model, None, seconds, 0.0)
+    @staticmethod
+    def _lp_highs(
+        core: Any,
+        seconds: float,
+        entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+        shape: tuple[int, int],
+        cost: np.ndarray,
+        upper: np.ndarray,
+        rows: tuple[np.ndarray, np.ndarray],
+    ) -> Any:
+        """Return a HiGHS object holding an LP (`ColumnLp` passes the columns it holds)."""
+        return highs_model(core, entries, shape, cost, upper, rows, None, seconds, 0.0)
 
     def _mip_highs(
         self,
@@ -511,12 +518,13 @@ class PlacementMip:
         model, or of a submodel on its rows `used`), its first `integers` columns integer,
         and the activities of the slack columns appended when its count row is written over
         them (`count_by_slacks`, unless `slacks` is False; empty when it holds no count
-        row); without HiGHS' presolve when `presolve` is False. `solve` passes every column,
-        `upper` 0 keeping one out: passing only the kept columns made the municipality
-        round's target's core slower, 1.2 s against 0.6 s (measured before the LP's cuts);
-        `solve_within` passes them alone, quicker on national parts' small cores and on the
-        municipality round's support and proof since the LP's cuts (`placement.py`), and so
-        does `solve` without presolve (which would leave the others in every LP)."""
+        row); without HiGHS' presolve when `presolve`
+        is False. `solve` passes every column, `upper` 0 keeping one out: passing only the
+        kept columns made the municipality round's target's core slower, 1.2 s against
+        0.6 s (measured before the LP's cuts); `solve_within` passes them alone, quicker on
+        national parts' small cores and on the municipality round's support and proof
+        since the LP's cuts (`placement.py`), and so does `solve` without presolve (which
+        would leave the others in every LP)."""
         entries, shape, bounds, cost, upper = model
         acts = np.zeros(0, np.int64)
         where = self._count_and_caps(used) if slacks else None
@@ -580,11 +588,12 @@ class PlacementMip:
 
         By column generation: first on each child's best few arcs (and the arcs of `start`),
         then, warm-started, with every arc whose reduced cost says it would improve the LP,
-        until none would. The answer is the whole LP's optimum (its duals price every
-        column): 8 s instead of 38 s on a national part of 302,000 arcs, 0.5 s instead of
-        0.8 s on the municipality round. With `cuts`, rounds of sibling cuts follow (each
-        kept in the model for later solves), then up to `halves` rounds of {0, 1/2}-cuts
-        (kept for later LPs only), so the answer is the LP's with those cuts.
+        until none would; HiGHS holds those columns alone (`column_lp.py`). The answer is
+        the whole LP's optimum (its duals price every column): 8 s instead of 38 s on a
+        national part of 302,000 arcs, 0.5 s instead of 0.8 s on the municipality round.
+        With `cuts`, rounds of sibling cuts follow (each kept in the model for later
+        solves), then up to `halves` rounds of {0, 1/2}-cuts (kept for later LPs only), so
+        the answer is the LP's with those cuts.
         """
         core = highs_binding()
         if core is None:
@@ -595,7 +604,8 @@ class PlacementMip:
         upper[:m] = _best_per_child(self.inst.left, self.inst.score, _FIRST_ARCS)
         if start is not None:
             upper[:m] = np.maximum(upper[:m], start > 0)
-        h = self._lp_highs(core, upper, seconds)
+        held = ColumnLp(core, self, upper, functools.partial(self._lp_highs, core, seconds))
+        h = held.h
         separator = None
         if cuts and len(self.pairs):
             inst = self.inst
@@ -613,21 +623,17 @@ class PlacementMip:
                 # the first arcs cannot reach the count (no `start` given): take them all
                 add = np.flatnonzero(upper[:m] == 0)
                 upper[add] = 1.0
-                h.changeColsBounds(
-                    len(add), add.astype(np.int32), np.zeros(len(add)), np.ones(len(add))
-                )
+                held.add_columns(add, upper)
                 continue
             if status != core.HighsModelStatus.kOptimal:
                 # out of time (or trouble) after a round of cuts: the LP before it still holds
                 # (its duals, with 0 on the new rows, price every column of the model with them)
                 return settled
-            sol = h.getSolution()
-            rc = np.asarray(sol.col_dual)  # of the minimisation: the loss per unit, scored
+            x, rc, duals = held.solution()  # rc of the minimisation: the loss per unit, scored
             add = np.flatnonzero((upper[:m] == 0) & (rc[:m] < -1e-7))
             if len(add) == 0:
                 value = -float(h.getInfo().objective_function_value)
-                x = np.asarray(sol.col_value)
-                settled = LpSolution(value, x, rc, np.asarray(sol.row_dual))
+                settled = LpSolution(value, x, rc, duals)
                 now = time.monotonic()
                 # rounds of cuts only while the gain lasts and in the first half of the time:
                 # the siblings' first, then the {0, 1/2}-cuts
@@ -636,7 +642,8 @@ class PlacementMip:
                 if half_rounds == 0 and rounds < _CUT_ROUNDS and last - value >= _CUT_GAIN:
                     found = separator.separate(x[:m], x[m:])
                     if found:
-                        self._add_rows(core, h, found)
+                        held.add_rows(found)
+                        self.add_cuts(found)
                         rounds, last = rounds + 1, value
                         continue
                 if half_rounds >= halves or last_half - value < _HALF_GAIN:
@@ -647,17 +654,11 @@ class PlacementMip:
                 half_rounds, last_half = half_rounds + 1, value
                 if not half:
                     return settled
-                self._add_rows(core, h, half, lp_only=True)
+                held.add_rows(half)
+                self.add_cuts(half, lp_only=True)
                 continue
             upper[add] = 1.0
-            h.changeColsBounds(
-                len(add), add.astype(np.int32), np.zeros(len(add)), np.ones(len(add))
-            )
-
-    def _add_rows(self, core: Any, h: Any, cuts: Cuts, lp_only: bool = False) -> None:
-        """Add cuts to the model and to a HiGHS object holding it."""
-        _add_to(core, h, cuts)
-        self.add_cuts(cuts, lp_only)
+            held.add_columns(add, upper)
 
     def relaxation(self, seconds: float) -> float | None:
         """Return the LP relaxation's optimum (an upper bound on any answer), None if unsolved."""
