@@ -276,6 +276,11 @@ _SUPPORT_POINTS = 4.0
 # over municipality seeds 0-59 (2026-12-01, a slow hour, interleaved) 118.4 s -> 108.5 s in
 # all, 36 -> 44 rounds under 2 s, the same proven scores (each alone: 114.4 s the proof's,
 # 111.2 s the support's); the households generator's seeds 0-29 52.9 s -> 53.4 s (noise).
+# Its MIPs hold the sibling pairs' columns as integers (`PlacementMip`'s `whole_pairs`): over
+# municipality seeds 0-59 (2026-12-01, interleaved) 91.3 -> 88.2 s and 96.9 -> 92.3 s in
+# all, the slowest rounds 5.0 -> 2.6 s (seed 14) and 4.4 -> 3.2 s (seed 36); the
+# households generator's seeds 0-29 47.9 -> 48.8 s; the national seed-1 round 28.6-29.8 s
+# -> 29.4-31.1 s, so larger parts keep them continuous.
 # On such a part the proof's MIP runs without HiGHS' restart when its start is this many
 # points or more below the LP's bound: the restart (HiGHS' root again, on the columns its
 # reduced costs leave) pays when the start is close and most columns go, and otherwise
@@ -390,7 +395,7 @@ def _solve_whole(
     if resume is not None:
         mip, lp = resume
     else:
-        mip = PlacementMip(_instance(part, np.arange(m), placed, points))
+        mip = PlacementMip(_instance(part, np.arange(m), placed, points), m <= _SUPPORT_ARCS)
         solved = mip.lp(deadline - time.monotonic(), best, cuts=True, halves=HALF_ROUNDS)
         if solved is None:  # out of time: the flows' answer and the simple bound
             return best, best_value, bound, {}, None

@@ -755,3 +755,54 @@ def test_a_small_parts_support_and_proof_get_their_columns_alone_and_prove_the_s
     masked = mip.solve(*args, **{**kw, "alone": False})
     assert result.proven and masked.proven and result.objective == masked.objective
     assert part_value(part, result.chosen, points) == got.score
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_whole_pairs_make_every_mip_column_an_integer_and_keep_the_optimum(seed):
+    inst, x = _count_row_instance(seed)
+    plain, whole = PlacementMip(inst), PlacementMip(inst, whole_pairs=True)
+    core = highs_binding()
+    entries, shape = whole.mip_model()
+    n = whole.mip_rows
+    model = (entries, shape, (whole.row_lo[:n], whole.row_hi[:n]), whole.cost, whole.col_upper)
+    for mip, kinds in ((plain, {"arcs"}), (whole, {"all"})):
+        h, acts = mip._mip_highs(core, model, mip.n_arcs, 1.0, 0.0, None)
+        integrality = list(h.getLp().integrality_)
+        integer = [k == core.HighsVarType.kInteger for k in integrality]
+        assert len(integer) == shape[1] + len(acts)
+        if kinds == {"all"}:
+            assert all(integer)
+        else:
+            assert all(integer[: mip.n_arcs]) and not any(integer[mip.n_arcs :])
+    a, b = plain.solve(x, 10.0), whole.solve(x, 10.0)
+    assert a.proven and b.proven and a.objective == b.objective
+    assert b.chosen.sum() == inst.placed
+
+
+@pytest.mark.parametrize(("n", "seed"), [(500, 55), (900, 46)])
+def test_a_small_parts_mips_hold_whole_pairs_and_prove_what_continuous_ones_do(
+    n, seed, monkeypatch
+):
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    assert len(part.left) <= placement._SUPPORT_ARCS
+    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)  # (a proof to do after the support)
+    built: list[PlacementMip] = []
+
+    def make(whole: bool):
+        def build(inst, whole_pairs=False):
+            mip = PlacementMip(inst, whole_pairs if whole else False)
+            built.append(mip)
+            return mip
+
+        return build
+
+    ends = {}
+    for whole in (True, False):
+        built.clear()
+        monkeypatch.setattr(placement, "PlacementMip", make(whole))
+        got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+        assert got.proven and "mip_bound" in got.notes
+        assert [mip.whole_pairs for mip in built] == [whole]
+        ends[whole] = (got.score, int(got.chosen.sum()))
+    assert ends[True] == ends[False]
