@@ -499,19 +499,6 @@ class PlacementMip:
         return mask
 
     # -- HiGHS -----------------------------------------------------------------------------
-    @staticmethod
-    def _lp_highs(
-        core: Any,
-        seconds: float,
-        entries: tuple[np.ndarray, np.ndarray, np.ndarray],
-        shape: tuple[int, int],
-        cost: np.ndarray,
-        upper: np.ndarray,
-        rows: tuple[np.ndarray, np.ndarray],
-    ) -> Any:
-        """Return a HiGHS object holding an LP (`ColumnLp` passes the columns it holds)."""
-        return highs_model(core, entries, shape, cost, upper, rows, None, seconds, 0.0)
-
     def _mip_highs(
         self,
         core: Any,
@@ -615,7 +602,9 @@ class PlacementMip:
         upper[:m] = _best_per_child(self.inst.left, self.inst.score, _FIRST_ARCS)
         if start is not None:
             upper[:m] = np.maximum(upper[:m], start > 0)
-        held = ColumnLp(core, self, upper, functools.partial(self._lp_highs, core, seconds))
+        held = ColumnLp(
+            core, self, upper, lambda *model: highs_model(core, *model, None, seconds, 0.0)
+        )
         h = held.h
         separator = None
         if cuts and len(self.pairs):

@@ -15,7 +15,12 @@ from matcher.matching.column_lp import ColumnLp
 from matcher.matching.document import read_round
 from matcher.matching.flow import max_weight_matching
 from matcher.matching.placement import _instance, fold_weight
-from matcher.matching.placement_mip import PlacementMip, _best_per_child, highs_binding
+from matcher.matching.placement_mip import (
+    PlacementMip,
+    _best_per_child,
+    highs_binding,
+    highs_model,
+)
 from matcher.matching.sibling_cuts import Cuts
 
 
@@ -32,12 +37,17 @@ def _model(seed: int) -> tuple[PlacementMip, np.ndarray]:
     return mip, x
 
 
+def _lp(core, *model):
+    """A HiGHS LP as `PlacementMip.lp` builds it."""
+    return highs_model(core, *model, None, 30.0, 0.0)
+
+
 def _held(mip: PlacementMip, x: np.ndarray) -> tuple[ColumnLp, np.ndarray]:
     upper = mip.col_upper.copy()
     m = mip.n_arcs
     upper[:m] = np.maximum(_best_per_child(mip.inst.left, mip.inst.score, 2), x > 0)
     core = highs_binding()
-    return ColumnLp(core, mip, upper, functools.partial(mip._lp_highs, core, 30.0)), upper
+    return ColumnLp(core, mip, upper, functools.partial(_lp, core)), upper
 
 
 def _run(held: ColumnLp) -> float:
@@ -50,7 +60,7 @@ def _whole_lp(mip: PlacementMip, upper: np.ndarray) -> float:
     """The same LP with every column in HiGHS (`upper` 0 keeping one out)."""
     core = highs_binding()
     rows = (mip.row_lo, mip.row_hi)
-    h = mip._lp_highs(core, 30.0, mip.entries, mip.shape, mip.cost, upper, rows)
+    h = _lp(core, mip.entries, mip.shape, mip.cost, upper, rows)
     h.run()
     return -h.getInfo().objective_function_value
 

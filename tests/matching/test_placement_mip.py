@@ -227,11 +227,7 @@ def test_more_rows_over_the_kept_columns_alone_cut_the_same_answers(seed):
 
 @pytest.mark.parametrize(("n", "seed"), [(500, 55), (900, 46), (900, 52)])
 def test_a_proof_past_the_presolve_limit_runs_without_it_and_proves_the_same(n, seed, monkeypatch):
-    parts, points = _parts(seed, n=n)
-    part = max(parts, key=lambda p: len(p.left))
-    # (parts whose support's answer leaves a proof to do once the LP has no {0, 1/2}-cuts,
-    # which make it tight enough on these to need none)
-    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
+    part, points = _part_with_a_proof(seed, n, monkeypatch)
     calls = record(monkeypatch, PlacementMip, "solve")
     before = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert "mip_bound" in before.notes
@@ -290,6 +286,17 @@ def _parts(seed: int, n: int = 500):
     arcs = build_child_arcs(rnd)
     sib_key, sib_n = sibling_keys(rnd, arcs)
     return split(rnd, arcs, sib_key, sib_n), rnd.params.sibling_points
+
+
+def _part_with_a_proof(seed: int, n: int, monkeypatch) -> tuple:
+    """The largest part of a generated round, municipality-sized, and its sibling points;
+    without {0, 1/2}-cuts in the LP (which make it tight enough on these to need none), its
+    support's answer leaves a proof to do."""
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    assert len(part.left) <= placement._SUPPORT_ARCS
+    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
+    return part, points
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13, 14])
@@ -697,10 +704,7 @@ def test_only_a_small_parts_proof_from_a_start_well_below_the_lp_skips_the_resta
 
 @pytest.mark.parametrize(("n", "seed"), [(500, 55), (900, 46)])
 def test_the_proof_restarts_as_its_start_says_and_proves_the_same_either_way(n, seed, monkeypatch):
-    parts, points = _parts(seed, n=n)
-    part = max(parts, key=lambda p: len(p.left))
-    # (parts whose support's answer leaves a proof to do once the LP has no {0, 1/2}-cuts)
-    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
+    part, points = _part_with_a_proof(seed, n, monkeypatch)
     calls = record(monkeypatch, PlacementMip, "solve")
     ends = {}
     for gap in (0, placement._NO_RESTART_GAP, 10**9):  # always restart, as set, never
@@ -720,11 +724,7 @@ def test_the_proof_restarts_as_its_start_says_and_proves_the_same_either_way(n, 
 def test_a_small_parts_support_and_proof_get_their_columns_alone_and_prove_the_same(
     n, seed, monkeypatch
 ):
-    parts, points = _parts(seed, n=n)
-    part = max(parts, key=lambda p: len(p.left))
-    assert len(part.left) <= placement._SUPPORT_ARCS
-    # (parts whose support's answer leaves a proof to do once the LP has no {0, 1/2}-cuts)
-    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
+    part, points = _part_with_a_proof(seed, n, monkeypatch)
     seen: list[tuple[str, PlacementMip, tuple, dict, object]] = []
     methods = {name: getattr(PlacementMip, name) for name in ("solve", "solve_within")}
 
@@ -783,10 +783,7 @@ def test_whole_pairs_make_every_mip_column_an_integer_and_keep_the_optimum(seed)
 def test_a_small_parts_mips_hold_whole_pairs_and_prove_what_continuous_ones_do(
     n, seed, monkeypatch
 ):
-    parts, points = _parts(seed, n=n)
-    part = max(parts, key=lambda p: len(p.left))
-    assert len(part.left) <= placement._SUPPORT_ARCS
-    monkeypatch.setattr(placement, "HALF_ROUNDS", 0)  # (a proof to do after the support)
+    part, points = _part_with_a_proof(seed, n, monkeypatch)
     built: list[PlacementMip] = []
 
     def make(whole: bool):
