@@ -26,7 +26,7 @@ from matcher.matching.placement import (
     solve_part,
 )
 from matcher.matching.placement_mip import PlacementMip, highs_binding
-from matcher.matching.placement_model import PlacementInstance
+from matcher.matching.placement_model import PlacementInstance, PlacementSolution
 
 from .recording import record
 
@@ -290,12 +290,14 @@ def _parts(seed: int, n: int = 500):
 
 def _part_with_a_proof(seed: int, n: int, monkeypatch) -> tuple:
     """The largest part of a generated round, municipality-sized, and its sibling points;
-    without {0, 1/2}-cuts in the LP (which make it tight enough on these to need none), its
-    support's answer leaves a proof to do."""
+    without {0, 1/2}-cuts in the LP (which make it tight enough on these to need none) and
+    without the target's core after the support (which proves some of them), its support's
+    answer leaves a proof to do."""
     parts, points = _parts(seed, n=n)
     part = max(parts, key=lambda p: len(p.left))
     assert len(part.left) <= placement._SUPPORT_ARCS
     monkeypatch.setattr(placement, "HALF_ROUNDS", 0)
+    monkeypatch.setattr(placement, "_target_core", lambda *args: None)
     return part, points
 
 
@@ -532,12 +534,59 @@ def test_a_small_part_starts_its_proof_from_the_lps_support_and_proves_the_same(
     part = max(parts, key=lambda p: len(p.left))
     assert len(part.left) <= placement._SUPPORT_ARCS
     small = solve_part(part, points, time.monotonic() + 120, share=120.0)
-    assert small.proven and small.notes["support_arcs"] > 0 and "core_arcs" not in small.notes
+    assert small.proven and small.notes["support_arcs"] > 0
     monkeypatch.setattr(placement, "_SUPPORT_ARCS", 0)
     large = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert large.proven and "support_arcs" not in large.notes
     assert (small.score, int(small.chosen.sum())) == (large.score, int(large.chosen.sum()))
     assert small.score == part_value(part, small.chosen, points)
+
+
+# Municipality parts whose support's answer lands more than `_TARGET_POINTS` below the LP's
+# bound: the target's core proves the optimum by itself (1500, 42; 2000, 44), or, short of
+# the target, hands a better start to the proof (2000, 137).
+@pytest.mark.parametrize(
+    ("n", "seed", "proof"), [(1500, 42, False), (2000, 44, False), (2000, 137, True)]
+)
+def test_a_support_answer_far_below_the_lp_goes_through_the_targets_core_to_the_same_optimum(
+    n, seed, proof, monkeypatch
+):
+    parts, points = _parts(seed, n=n)
+    part = max(parts, key=lambda p: len(p.left))
+    assert len(part.left) <= placement._SUPPORT_ARCS
+    supports = record(monkeypatch, PlacementMip, "solve_within")
+    solves = record(monkeypatch, PlacementMip, "solve")
+    cored = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert cored.proven and cored.notes["support_arcs"] > 0 and cored.notes["core_arcs"] > 0
+    (_, _, support), _, first = supports[0]
+    assert part_value(part, first.chosen, points) < math.floor(cored.notes["lp_bound"] + 0.01) - 2
+    # the core: its columns alone, the LP's tight cuts, no sub-MIP on cheap arcs, few nodes
+    (hint, _, core), kw, sol = solves[0]
+    assert kw["alone"] and kw["lp_rows"].any() and kw["max_nodes"] == placement._NODES
+    assert kw["heuristics"] is False
+    assert (hint == first.chosen).all() and core[: len(part.left)].sum() == cored.notes["core_arcs"]
+    assert core.sum() > support.sum()
+    assert ("mip_bound" in cored.notes) == proof == (len(solves) == 2)
+    assert sol.proven and sol.objective >= first.objective
+    monkeypatch.setattr(placement, "_target_core", lambda *args: None)
+    plain = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    assert plain.proven and "core_arcs" not in plain.notes and "mip_bound" in plain.notes
+    assert (cored.score, int(cored.chosen.sum())) == (plain.score, int(plain.chosen.sum()))
+    assert cored.score == part_value(part, cored.chosen, points) == cored.bound
+
+
+def test_the_targets_core_bounds_the_part_by_its_target_once_solved_and_else_by_its_own():
+    def sol(proven: bool, bound: int) -> PlacementSolution:
+        return PlacementSolution(np.zeros(1, np.int64), proven, 100, bound)
+
+    # solved to the end: no answer outside the core scores more than the target
+    assert placement._core_bound(sol(True, 100), 110, 100, 108) == 108
+    assert placement._core_bound(sol(True, 109), 110, 109, 108) == 109  # the answer above it
+    # stopped: its own bound holds for the core's answers, the target for the others
+    assert placement._core_bound(sol(False, 109), 110, 100, 108) == 109
+    assert placement._core_bound(sol(False, 104), 110, 100, 108) == 108
+    assert placement._core_bound(sol(False, 112), 110, 100, 108) == 110  # never above the LP's
+    assert placement._core_bound(sol(False, -1), 110, 100, 108) == 110  # no bound at all
 
 
 def test_the_supports_mip_holds_the_lps_arcs_the_answers_and_a_split_childs_cheap_ones():
