@@ -556,6 +556,18 @@ def _core_answer(
         if chosen.sum() == placed and value(chosen) > best_value:
             best, best_value = chosen, value(chosen)
 
+    def target_core(target: int) -> bool:
+        """Run the target's core's MIP (`_target_core`), keeping its answer and bound;
+        whether it ran."""
+        nonlocal bound
+        core = _target_core(mip, lp, best, target, deadline)
+        if core is None:
+            return False
+        improve(core[0].chosen)
+        bound = _core_bound(core[0], bound, best_value, target)
+        notes["core_arcs"] = core[1]
+        return True
+
     rc = lp.rc[:m]
     if m <= _SUPPORT_ARCS:
         # A MIP on the LP's support, solved to the end, for the proof's start (no guided
@@ -569,12 +581,8 @@ def _core_answer(
             improve(sol.chosen)
             notes["support_arcs"] = arcs
         # Its answer more than `_TARGET_POINTS` below the LP's bound: the target's core next
-        target = bound - _TARGET_POINTS
-        core = _target_core(mip, lp, best, target, deadline) if target > best_value else None
-        if core is not None:
-            improve(core[0].chosen)
-            bound = _core_bound(core[0], bound, best_value, target)
-            notes["core_arcs"] = core[1]
+        if bound - _TARGET_POINTS > best_value:
+            target_core(bound - _TARGET_POINTS)
         return best, bound
     # A strong answer for little: a flow that follows the LP (its solution is integral but
     # for a few hundred children), then "join your siblings" flows. On the national round's
@@ -600,12 +608,7 @@ def _core_answer(
     near = lp.value - best_value <= _NEAR * abs(lp.value)  # else the target is out of reach
     # (an answer within two points of the LP's bound goes straight to the proof: its model
     # is small already)
-    core = _target_core(mip, lp, best, target, deadline) if target > best_value and near else None
-    if core is not None:
-        improve(core[0].chosen)
-        bound = _core_bound(core[0], bound, best_value, target)
-        notes["core_arcs"] = core[1]
-    elif target > best_value:
+    if not (target > best_value and near and target_core(target)) and target > best_value:
         # The LP is far above the answer (national parts): a MIP on a core of the cheapest
         # arcs, for an answer only. Half the time, or all of it when the proof's model (sized
         # from the answer so far) could not be started after it anyway.
