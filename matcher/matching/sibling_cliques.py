@@ -65,6 +65,28 @@ def most_at_once(kids: np.ndarray, acts: np.ndarray, cap: np.ndarray) -> int:
     return sum(seat(kid, set()) for kid in sorted(options))
 
 
+def _one_activity_takes_all(arcs: ClubArcs) -> tuple[np.ndarray, np.ndarray]:
+    """Per family-in-club key (ascending): its number of children when one of its
+    activities has a free place for each of them and arcs from all of them (then they all
+    fit at once), else 0."""
+    keys = arcs.key_sorted
+    if len(keys) == 0:
+        return keys, keys
+    left, right = arcs.left[arcs.key_arcs], arcs.right[arcs.key_arcs]
+    uniq, key_at = np.unique(keys, return_inverse=True)
+    n_left, n_act = int(left.max()) + 1, len(arcs.cap)
+    kids = np.unique(key_at * n_left + left) // n_left  # each (key, child) once
+    family = np.bincount(kids, minlength=len(uniq))
+    # each (key, activity, child) once: a child's arcs to one activity count once
+    seen = np.unique((key_at * n_act + right) * n_left + left) // n_left
+    key_act, per_act = np.unique(seen, return_counts=True)
+    fits = per_act == family[key_act // n_act]
+    fits &= arcs.cap[key_act % n_act] >= per_act
+    whole = np.zeros(len(uniq), np.int64)
+    whole[key_act[fits] // n_act] = family[key_act[fits] // n_act]
+    return uniq, whole
+
+
 @dataclass(frozen=True)
 class ClubArcs:
     """A placement model's arcs (child `left`, activity `right`, free places `cap` per
@@ -107,9 +129,11 @@ class CliqueSeparator:
         n_groups = int(self.group.max()) + 1 if len(pairs) else 0
         self._start = np.searchsorted(self.group[self._order], np.arange(n_groups + 1))
         self._at_once: dict[int, int] = {}
+        self._keys, self._whole = _one_activity_takes_all(arcs)
 
     def _room(self, key: int) -> int:
-        """How many of the family fit in the club of `key` at once (cached)."""
+        """How many of the family fit in the club of `key` at once (cached), by
+        `most_at_once` (`_conflicts` first takes `_whole`, which says it for most families)."""
         if key not in self._at_once:
             arcs, own = self.arcs, self.arcs.of_key(key)
             self._at_once[key] = most_at_once(arcs.left[own], arcs.right[own], arcs.cap)
@@ -125,7 +149,9 @@ class CliqueSeparator:
             + (b[:, None] == b[None, :])
         )
         same = key[:, None] == key[None, :]
-        room = np.array([self._room(int(k)) for k in key])
+        room = self._whole[np.searchsorted(self._keys, key)]  # 0: not known yet
+        for i in np.flatnonzero(room == 0):
+            room[i] = self._room(int(key[i]))
         conflict = np.where(same, 4 - shared > room[:, None], shared > 0)
         np.fill_diagonal(conflict, False)
         return conflict

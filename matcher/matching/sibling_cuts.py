@@ -61,6 +61,17 @@ def _unbreakable(together: float, outside: float, n: int) -> bool:
     )
 
 
+def _among(values: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is one of `few` (a family's children: `np.isin`'s sorting
+    costs more than a comparison per child on so few)."""
+    if len(few) > 8:
+        return np.isin(values, few)
+    hit = np.zeros(len(values), bool)
+    for v in few:
+        hit |= values == v
+    return hit
+
+
 class Separator:
     """Finds the cuts a point of the LP breaks, for one placement model.
 
@@ -115,12 +126,16 @@ class Separator:
                 if together <= _MIN_VIOLATION:  # no cut of these pairs can be broken
                     continue
                 kids = distinct(self.pairs[pairs, 1:])
-                own = arcs[np.isin(self.left[arcs], kids)]
-                acts = distinct(self.right[own])
-                # the club's activities together, and each one the family sits in alone
-                crowds = [acts] + [acts[i : i + 1] for i in range(len(acts)) if len(acts) > 1]
-                for crowd in crowds:
-                    cut = self._most_broken(pairs, kids, crowd, own, x, together)
+                own = arcs[_among(self.left[arcs], kids)]
+                own_act = self.right[own]
+                acts = distinct(own_act)
+                # the club's activities together (none of the family's arcs away from them),
+                # and each one the family sits in alone
+                crowds = [(acts, own[:0])]
+                if len(acts) > 1:
+                    crowds += [(acts[i : i + 1], own[own_act != a]) for i, a in enumerate(acts)]
+                for crowd, away in crowds:
+                    cut = self._most_broken(pairs, kids, crowd, away, x, together)
                     if cut is not None:
                         rows.append(cut)
         if not rows:
@@ -139,22 +154,21 @@ class Separator:
         pairs: np.ndarray,
         kids: np.ndarray,
         acts: np.ndarray,
-        own: np.ndarray,
+        away: np.ndarray,
         x: np.ndarray,
         together: float,
     ) -> tuple[np.ndarray, np.ndarray, float] | None:
         """The most broken cut for the pairs `pairs` of siblings `kids` (`together` the sum
-        of their columns at x), whose arcs into their club are `own`, with `U` = `acts`, as
-        (columns, coefficients, right-hand side), or None. `S` is the fullest `K - r` other
-        children, for the most broken r."""
+        of their columns at x), whose arcs into their club outside `U` = `acts` are `away`,
+        as (columns, coefficients, right-hand side), or None. `S` is the fullest `K - r`
+        other children, for the most broken r."""
         n = len(kids)
-        away = own[~np.isin(self.right[own], acts)]
         outside = float(x[away].sum())
         if _unbreakable(together, outside, n):  # (the crowd's arcs are not looked at)
             return None
         places = int(self.cap[acts].sum())
         into = self._arcs_into(acts)
-        into = into[~np.isin(self.left[into], kids)]
+        into = into[~_among(self.left[into], kids)]
         children, inverse = np.unique(self.left[into], return_inverse=True)
         share = np.bincount(inverse, weights=x[into], minlength=len(children))
         order = np.lexsort((children, -share))  # fullest first, ties by child

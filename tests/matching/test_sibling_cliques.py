@@ -84,3 +84,30 @@ def test_a_child_split_between_two_clubs_loses_the_points_the_lp_gave_it(monkeyp
     assert with_cliques is not None and without is not None
     assert without.value == pytest.approx(330.0)
     assert with_cliques.value == pytest.approx(320.0)
+
+
+def test_a_family_one_activity_takes_whole_gets_its_size_and_the_others_their_matching():
+    # `_one_activity_takes_all` says "all of them" only where the largest matching says so
+    # too, and leaves 0 (to `most_at_once`) where no one activity takes the whole family.
+    left = np.array([0, 1, 0, 1, 2, 3, 2, 3, 4, 5, 4, 4])
+    right = np.array([0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4])
+    cap = np.array([2, 1, 1, 5, 1])
+    key = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+    # key 0: activity 0 has 2 places for both; key 1: activities 1 and 2 one place each (both
+    # fit, one in each, but no one activity takes them: left to the matching); key 2:
+    # activity 3 takes both (child 4's two arcs to activity 4 count once)
+    club = ClubArcs.of(left, right, cap, key)
+    keys, whole = sibling_cliques._one_activity_takes_all(club)
+    assert keys.tolist() == [0, 1, 2] and whole.tolist() == [2, 0, 2]
+    rng = np.random.default_rng(5)
+    checked = 0
+    for _ in range(60):
+        inst = _random_instance(rng)
+        club = ClubArcs.of(inst.left, inst.right, inst.cap, inst.sib_key)
+        keys, whole = sibling_cliques._one_activity_takes_all(club)
+        for k, w in zip(keys.tolist(), whole.tolist(), strict=True):
+            own = club.of_key(k)
+            most = most_at_once(inst.left[own], inst.right[own], inst.cap)
+            assert w in (0, most) and (w == 0 or most == len(set(inst.left[own].tolist())))
+            checked += w > 0
+    assert checked > 20

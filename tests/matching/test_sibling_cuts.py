@@ -188,3 +188,14 @@ def test_the_shortcut_leaves_out_no_cut_at_the_lps_points(seed, monkeypatch):
         every = sep.separate(x, z)
         assert np.array_equal(found.row, every.row) and np.array_equal(found.cols, every.cols)
         assert np.array_equal(found.vals, every.vals) and np.array_equal(found.rhs, every.rhs)
+
+
+@pytest.mark.parametrize("few", [0, 1, 3, 8, 9, 20])
+def test_among_says_what_isin_says_for_few_and_many(few):
+    from matcher.matching.sibling_cuts import _among
+
+    rng = np.random.default_rng(few)
+    values = rng.integers(0, 40, 500)
+    chosen = rng.choice(40, few, replace=False)
+    assert np.array_equal(_among(values, chosen), np.isin(values, chosen))
+    assert _among(values[:0], chosen).shape == (0,)
