@@ -542,9 +542,9 @@ def test_a_small_part_starts_its_proof_from_the_lps_support_and_proves_the_same(
     assert small.score == part_value(part, small.chosen, points)
 
 
-# Municipality parts whose support's answer lands more than `_TARGET_POINTS` below the LP's
-# bound: the target's core proves the optimum by itself (1500, 42; 2000, 44), or, short of
-# the target, hands a better start to the proof (2000, 137).
+# Municipality parts whose support's answer lands `_CORE_FROM_GAP` points or more below the
+# LP's bound: the target's core proves the optimum by itself (1500, 42; 2000, 44), or, short
+# of the target, hands a better start to the proof (2000, 137).
 @pytest.mark.parametrize(
     ("n", "seed", "proof"), [(1500, 42, False), (2000, 44, False), (2000, 137, True)]
 )
@@ -559,7 +559,8 @@ def test_a_support_answer_far_below_the_lp_goes_through_the_targets_core_to_the_
     cored = solve_part(part, points, time.monotonic() + 120, share=120.0)
     assert cored.proven and cored.notes["support_arcs"] > 0 and cored.notes["core_arcs"] > 0
     (_, _, support), _, first = supports[0]
-    assert part_value(part, first.chosen, points) < math.floor(cored.notes["lp_bound"] + 0.01) - 2
+    gap = math.floor(cored.notes["lp_bound"] + 0.01) - part_value(part, first.chosen, points)
+    assert gap >= placement._CORE_FROM_GAP
     # the core: its columns alone, the LP's tight cuts, no sub-MIP on cheap arcs, few nodes
     (hint, _, core), kw, sol = solves[0]
     assert kw["alone"] and kw["lp_rows"].any() and kw["max_nodes"] == placement._NODES
@@ -573,6 +574,18 @@ def test_a_support_answer_far_below_the_lp_goes_through_the_targets_core_to_the_
     assert plain.proven and "core_arcs" not in plain.notes and "mip_bound" in plain.notes
     assert (cored.score, int(cored.chosen.sum())) == (plain.score, int(plain.chosen.sum()))
     assert cored.score == part_value(part, cored.chosen, points) == cored.bound
+
+
+def test_a_support_answer_three_points_below_the_lp_goes_straight_to_the_proof(monkeypatch):
+    # (municipality seed 37: the core would be the proof's model less a band of one point)
+    parts, points = _parts(37, n=2000)
+    part = max(parts, key=lambda p: len(p.left))
+    supports = record(monkeypatch, PlacementMip, "solve_within")
+    got = solve_part(part, points, time.monotonic() + 120, share=120.0)
+    _, _, first = supports[0]
+    gap = math.floor(got.notes["lp_bound"] + 0.01) - part_value(part, first.chosen, points)
+    assert gap == placement._CORE_FROM_GAP - 1 == 3
+    assert got.proven and "core_arcs" not in got.notes and "mip_bound" in got.notes
 
 
 def test_the_targets_core_bounds_the_part_by_its_target_once_solved_and_else_by_its_own():
