@@ -615,7 +615,7 @@ def _core_answer(
     near = lp.value - best_value <= _NEAR * abs(lp.value)  # else the target is out of reach
     # (an answer within two points of the LP's bound goes straight to the proof: its model
     # is small already)
-    if not (target > best_value and near and target_core(target)) and target > best_value:
+    if target > best_value and not (near and target_core(target)):
         # The LP is far above the answer (national parts): a MIP on a core of the cheapest
         # arcs, for an answer only. Half the time, or all of it when the proof's model (sized
         # from the answer so far) could not be started after it anyway.
@@ -639,11 +639,11 @@ def _target_core(
     Solved to the end, it proves the optimum when it reaches the target (no answer outside
     scores more)."""
     m = mip.n_arcs
-    core = _fixed_model(mip, lp, target, best)
     within = int((lp.rc[:m] <= _slack(lp.value, target)).sum())
     left = deadline - time.monotonic()
     if left / 2 <= _proof_seconds(within):
         return None
+    core = _fixed_model(mip, lp, target, best)
     arcs = int(core[:m].sum())
     limit = highs_limit(left, arcs)
     if m <= _SUPPORT_ARCS:  # its columns alone, with the LP's tight cuts (as the proof's)
