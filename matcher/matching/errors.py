@@ -8,3 +8,6 @@ class RoundError(ValueError):
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
         self.message = message
+
+    def __reduce__(self) -> tuple:  # rebuilt from its parts (a forked worker sends it back)
+        return (type(self), (self.path, self.message))

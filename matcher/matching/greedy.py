@@ -11,7 +11,7 @@ from .candidates import build_child_arcs
 from .document import read_round
 from .geo import haversine_np
 from .pairs import build_pair_arcs
-from .result import build_result
+from .result import build_result, families_answer
 
 
 def first_come_first_served(doc: dict[str, Any]) -> dict[str, Any]:
@@ -58,8 +58,7 @@ def first_come_first_served(doc: dict[str, Any]) -> dict[str, Any]:
         rnd,
         arcs,
         np.array(sorted(chosen), np.int64),
-        pair_arcs,
-        np.array(sorted(paired), np.int64),
+        families_answer(rnd, pair_arcs, np.array(sorted(paired), np.int64)),
         proven=False,
         bound=None,
         started=started,

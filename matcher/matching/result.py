@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -66,12 +67,30 @@ def unpaired(rnd: Round, arcs, chosen: np.ndarray) -> list[dict]:
     return out
 
 
+@dataclass(frozen=True)
+class FamiliesAnswer:
+    """The families' side of a result, ready to write: their pairing records, the families
+    left out with their reasons, and how many candidate pairs there were. Built where the
+    families were paired (a process of their own on a municipality's round, `solve.py`), so
+    that only these records travel back."""
+
+    pairings: list[dict]
+    unpaired: list[dict]
+    candidates: int
+
+
+def families_answer(rnd: Round, arcs: PairArcs, chosen: np.ndarray) -> FamiliesAnswer:
+    """Return the families' side of the result for the chosen pair arcs `chosen`."""
+    return FamiliesAnswer(
+        pairings(rnd, arcs, chosen), unpaired(rnd, arcs, chosen), len(arcs.family)
+    )
+
+
 def build_result(
     rnd: Round,
     arcs: ChildArcs,
     chosen: np.ndarray,
-    pair_arcs: PairArcs,
-    paired: np.ndarray,
+    families: FamiliesAnswer,
     *,
     proven: bool,
     bound: int | None,
@@ -81,7 +100,7 @@ def build_result(
 ) -> dict[str, Any]:
     """Assemble the result document from the chosen placement and pairing arcs."""
     placed = placements(rnd, arcs, chosen)
-    pairs = pairings(rnd, pair_arcs, paired)
+    pairs = families.pairings
     score = sum(p["score"] for p in placed)
     stats = {
         "placed": len(placed),
@@ -95,7 +114,7 @@ def build_result(
         "families": len(rnd.families),
         "contact_families": len(rnd.contact_families),
         "candidates": int(len(arcs.child)),
-        "pair_candidates": int(len(pair_arcs.family)),
+        "pair_candidates": int(families.candidates),
         "fees": round(float(arcs.fee[arcs.act[chosen]].sum()), 2),
         **(extra or {}),
     }
@@ -105,7 +124,7 @@ def build_result(
         "placements": placed,
         "pairings": pairs,
         "unplaced": unplaced(rnd, arcs, chosen, budget_bound),
-        "unpaired": unpaired(rnd, pair_arcs, paired),
+        "unpaired": families.unpaired,
         "stats": stats,
     }
     stats["seconds"] = round(time.monotonic() - started, 3)

@@ -6,9 +6,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from typing import Any
-
-import numpy as np
 
 from .budget import (
     CountFirst,
@@ -23,8 +23,9 @@ from .children import Outcome, place_children
 from .document import Round, read_round
 from .pairing import Pairing, pair_families, start_pairing
 from .pairs import PairArcs, build_pair_arcs
-from .result import build_result
+from .result import FamiliesAnswer, build_result, families_answer
 from .scale import check_scale, folded_weight
+from .workers import may_fork_workers
 
 
 def output_reserve(rnd: Round) -> float:
@@ -42,62 +43,133 @@ def output_reserve(rnd: Round) -> float:
 # raised the peak memory from 1.6 GB to 2.0-2.15 GB and the time by 3 s (measured), as both
 # sides then compete for the two cores.
 _BESIDE_PAIRS = 1_000_000
+# Beside the children, families that can form at least this many pairs get a forked process
+# of their own (where this process may fork): OR-Tools' flow holds the GIL (two flows in two
+# threads take as long as one after the other), and so do the pairs' and the records' Python
+# parts, so in a thread they held up the children's LP. Over municipality seeds 0-19 and
+# the four slowest (2026-12-01, interleaved): 37.6 s -> 34.8 s end to end, the same results.
+# Smaller rounds keep the thread, cheaper than a fork.
+_PROCESS_PAIRS = 20_000
 
 
 def _beside(rnd: Round) -> bool:
-    """Return whether the families are paired in a thread beside the children."""
+    """Return whether the families are paired beside the children (a thread or a process)."""
     return len(rnd.families) * len(rnd.contact_families) <= _BESIDE_PAIRS
 
 
+def _in_process(rnd: Round) -> bool:
+    """Return whether the families, paired beside the children, get a process of their own."""
+    return len(rnd.families) * len(rnd.contact_families) >= _PROCESS_PAIRS and may_fork_workers()
+
+
+def _families_answer(rnd: Round) -> FamiliesAnswer:
+    """Build the families' candidate pairs, pair them, and return their records."""
+    arcs = _pair_arcs(rnd)
+    return families_answer(rnd, arcs, pair_families(rnd, arcs, fork=False))
+
+
+def _pair_arcs(rnd: Round) -> PairArcs:
+    """Build the families' candidate pairs; a RoundError when their points are too large."""
+    arcs = build_pair_arcs(rnd)
+    weight = folded_weight(arcs.family, arcs.score, len(rnd.families))
+    check_scale(weight, len(rnd.families) + len(rnd.contact_families), "families")
+    return arcs
+
+
+def _send_answer(rnd: Round, conn: Connection) -> None:
+    """In the families' process: send back their records, or the error that stopped them."""
+    try:
+        conn.send(("answer", _families_answer(rnd)))
+    except BaseException as err:  # handed to the caller of `_Families.wait`
+        try:
+            conn.send(("error", err))
+        except Exception:  # an error that cannot be pickled: its message
+            conn.send(("error", RuntimeError(str(err))))
+    finally:
+        conn.close()
+
+
 class _Families:
-    """The families' candidate pairs and chosen pairs: computed in a thread of their own
-    (`beside`), or their pairs at once and their flows in worker processes that go on while
-    the children's candidates are built (`wait` collects them)."""
+    """The families' side of the round, computed beside the children: in a forked process
+    (`_in_process`) or a thread of its own (`beside`), or, on a large round, their pairs at
+    once and their flows in worker processes that go on while the children's candidates are
+    built. `wait` collects their answer."""
 
     def __init__(self, rnd: Round, beside: bool) -> None:
-        self._result: tuple[PairArcs, np.ndarray] | None = None
+        self._rnd = rnd
+        self._answer: FamiliesAnswer | None = None
         self._error: BaseException | None = None
         self._pairing: tuple[PairArcs, Pairing] | None = None
-        self._thread = threading.Thread(target=self._run, args=(rnd,), name="families")
-        if beside:
+        self._process: tuple[Any, Connection] | None = None
+        self._thread = threading.Thread(target=self._run, name="families")
+        if beside and _in_process(rnd):
+            context = get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_send_answer, args=(rnd, send), daemon=True)
+            process.start()
+            send.close()  # the child's end: only the child holds it now
+            self._process = process, receive
+        elif beside:
             self._thread.start()
         else:
-            arcs = self._arcs(rnd)  # an error is raised at once
+            arcs = _pair_arcs(rnd)  # an error is raised at once
             self._pairing = arcs, start_pairing(rnd, arcs, fork=True)
 
-    @staticmethod
-    def _arcs(rnd: Round) -> PairArcs:
-        arcs = build_pair_arcs(rnd)
-        weight = folded_weight(arcs.family, arcs.score, len(rnd.families))
-        check_scale(weight, len(rnd.families) + len(rnd.contact_families), "families")
-        return arcs
-
-    def _run(self, rnd: Round) -> None:
+    def _run(self) -> None:
         try:
-            arcs = self._arcs(rnd)
-            self._result = arcs, pair_families(rnd, arcs, fork=False)
+            self._answer = _families_answer(self._rnd)
         except BaseException as err:  # handed to the caller of `wait`
             self._error = err
 
+    def _receive(self) -> None:
+        """Take the process' answer or error; a process that died without one (killed, out
+        of memory) leaves the work to this process, so that the round still gets its
+        answer."""
+        assert self._process is not None
+        process, receive = self._process
+        self._process = None
+        try:
+            kind, value = receive.recv()
+        except EOFError:
+            kind, value = "lost", None
+        finally:
+            receive.close()
+            process.join()
+        if kind == "answer":
+            self._answer = value
+        elif kind == "error":
+            self._error = value
+        else:
+            self._run()
+
     def end(self) -> None:
-        """Wait for the thread to end and stop the workers, whatever they found."""
+        """Wait for the thread to end and stop the process or the workers, whatever they
+        found."""
         if self._thread.is_alive():
             self._thread.join()
+        if self._process is not None:
+            process, receive = self._process
+            self._process = None
+            process.terminate()
+            process.join()
+            receive.close()
         if self._pairing is not None:
             self._pairing[1].close()
 
-    def wait(self) -> tuple[PairArcs, np.ndarray]:
-        """Wait for the thread or the workers to end (they are gone afterwards); return
-        their answer or raise their error."""
+    def wait(self) -> FamiliesAnswer:
+        """Wait for the process, the thread or the workers to end (they are gone
+        afterwards); return their answer or raise their error (again on a later call)."""
+        if self._process is not None:
+            self._receive()
         if self._pairing is not None:
             arcs, pairing = self._pairing
             self._pairing = None
-            self._result = arcs, pairing.result()
+            self._answer = families_answer(self._rnd, arcs, pairing.result())
         self.end()
         if self._error is not None:
             raise self._error
-        assert self._result is not None
-        return self._result
+        assert self._answer is not None
+        return self._answer
 
 
 def _check_children(rnd: Round, arcs: ChildArcs) -> None:
@@ -147,19 +219,19 @@ def solve_round(
     # Decisions that shape the answer use this nominal limit, never the clock (determinism).
     time_limit = max(time_limit - output_reserve(rnd), 0.0)
     deadline = started + time_limit
-    # Families and children are independent problems. The families' exact flows (which
-    # cannot be interrupted) run in a thread beside the children where the round is small:
-    # HiGHS releases the GIL, so on two cores the children's LP and MIPs overlap them (0.18 s
-    # of a municipality's ~2 s; OR-Tools' flow holds the GIL). Before forking worker
-    # processes the children wait for that thread: a fork copies only the thread that calls
-    # it, and must not catch another mid-way through native code.
+    # Families and children are independent problems. Where the round is small the
+    # families' exact flows (which cannot be interrupted) and their records are made beside
+    # the children, on the second core: in a forked process, or a thread where this process
+    # may not fork (a thread shares the GIL, which OR-Tools' flow holds; HiGHS releases it).
+    # Before forking worker processes the children wait for the families: a fork copies
+    # only the thread that calls it, and must not catch another mid-way through native code.
     families = _Families(rnd, beside=_beside(rnd))
     try:
         outcome, arcs, first = _place(rnd, deadline, time_limit, families.wait)
     except BaseException:
-        families.end()  # no thread outlives the call, whatever happened
+        families.end()  # no thread or process outlives the call, whatever happened
         raise
-    pair_arcs, paired = families.wait()
+    families_side = families.wait()
     budget_bound = False
     if first is not None:
         try:
@@ -172,8 +244,7 @@ def solve_round(
         rnd,
         arcs,
         outcome.chosen,
-        pair_arcs,
-        paired,
+        families_side,
         proven=outcome.proven,
         bound=outcome.bound,
         started=started,

@@ -1,5 +1,9 @@
-"""The round as one job: the families are paired in a thread beside the children."""
+"""The round as one job: the families are paired beside the children, in a process of their
+own or a thread."""
 
+import multiprocessing
+import os
+import pickle
 import sys
 import threading
 
@@ -7,54 +11,161 @@ import pytest
 
 from benchmarks.generate import generate_round
 from matcher.matching import children, solve
+from matcher.matching.errors import RoundError
 
 # the module (the package exports its `solve` function under the same name)
 SOLVE = sys.modules["matcher.matching.solve"]
 
 
-def test_children_fork_their_workers_only_once_the_families_thread_is_done(monkeypatch):
-    """The families are paired in a thread beside the children; a fork must not copy that
-    thread mid-way, so the children's workers start after it, and the answer is the one of
-    solving everything in this process."""
+def _families_beside_in(where: str, monkeypatch) -> None:
+    """Pair the families beside the children in a forked process or in a thread, whatever
+    the round's size."""
+    monkeypatch.setattr(SOLVE, "_PROCESS_PAIRS", 0 if where == "process" else 10**12)
+
+
+@pytest.mark.parametrize("where", ["process", "thread"])
+def test_children_fork_their_workers_only_once_the_families_are_done(where, monkeypatch):
+    """The families are paired beside the children; a fork must not copy their thread
+    mid-way, so the children's workers start after it (and after their process), and the
+    answer is the one of solving everything in this process."""
     doc = generate_round(900, towns=3, seed=5)
     alone = solve(doc)
     events = []
     real = children._in_workers
 
     def in_workers(*args, **kwargs):
-        events.append(("fork", [t.name for t in threading.enumerate()]))
+        names = [t.name for t in threading.enumerate()]
+        events.append(("fork", names, len(multiprocessing.active_children())))
         return real(*args, **kwargs)
 
+    _families_beside_in(where, monkeypatch)
     monkeypatch.setattr(children, "_PARALLEL_ARCS", 0)
     monkeypatch.setattr(children, "_in_workers", in_workers)
     both = solve(doc)
     assert [e[0] for e in events] == ["fork"]
     assert not [name for name in events[0][1] if name.startswith("families")]
+    assert events[0][2] == 0
     assert both["stats"]["score"] == alone["stats"]["score"]
     assert both["placements"] == alone["placements"]
     assert both["pairings"] == alone["pairings"]
 
 
-@pytest.mark.parametrize("beside", [True, False])
-def test_an_error_while_pairing_families_reaches_the_caller(beside, monkeypatch):
+@pytest.mark.parametrize("where", ["process", "thread", "first"])
+def test_an_error_while_pairing_families_reaches_the_caller(where, monkeypatch):
     def broken(rnd):
         raise RuntimeError("pairing failed")
 
     monkeypatch.setattr(SOLVE, "build_pair_arcs", broken)
-    monkeypatch.setattr(SOLVE, "_BESIDE_PAIRS", 10**9 if beside else 0)
+    monkeypatch.setattr(SOLVE, "_BESIDE_PAIRS", 0 if where == "first" else 10**9)
+    _families_beside_in(where, monkeypatch)
     with pytest.raises(RuntimeError, match="pairing failed"):
         solve(generate_round(120, seed=1))
     assert not [t for t in threading.enumerate() if t.name == "families"]
+    assert multiprocessing.active_children() == []
 
 
-def test_an_error_while_placing_children_leaves_no_thread_behind(monkeypatch):
+@pytest.mark.parametrize("where", ["process", "thread"])
+def test_an_error_while_placing_children_leaves_no_thread_or_process_behind(where, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("placing failed")
 
+    _families_beside_in(where, monkeypatch)
     monkeypatch.setattr(SOLVE, "place_children", broken)
     with pytest.raises(RuntimeError, match="placing failed"):
         solve(generate_round(120, seed=1))
     assert not [t for t in threading.enumerate() if t.name == "families"]
+    assert multiprocessing.active_children() == []
+
+
+def test_families_in_their_own_process_give_the_answer_of_a_thread(monkeypatch, tmp_path):
+    """The same records whichever way the families went: a forked process (gone
+    afterwards), or a thread of this process."""
+    doc = generate_round(300, towns=2, seed=3)
+    real = SOLVE._families_answer
+    where = tmp_path / "pids"
+
+    def answer(rnd):
+        with open(where, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(rnd)
+
+    monkeypatch.setattr(SOLVE, "_families_answer", answer)
+    _families_beside_in("thread", monkeypatch)
+    in_thread = solve(doc)
+    _families_beside_in("process", monkeypatch)
+    in_process = solve(doc)
+    first, second = (int(pid) for pid in where.read_text().split())
+    assert first == os.getpid() != second
+    assert multiprocessing.active_children() == []
+    assert in_process["pairings"] and in_process["unpaired"]
+    for key in ("pairings", "unpaired", "placements", "unplaced"):
+        assert in_process[key] == in_thread[key]
+    for key in ("paired", "pair_score", "pair_candidates", "score"):
+        assert in_process["stats"][key] == in_thread["stats"][key]
+
+
+def test_a_municipality_round_pairs_its_families_in_a_process_unless_it_may_not_fork(
+    monkeypatch,
+):
+    """800 x 500 families get a process; a process that may not fork (the site runs rounds
+    in a daemonic one) keeps the thread; a handful of families keep the thread too."""
+    big = SOLVE.read_round(generate_round(100, seed=2, families=800, contact_families=500))
+    small = SOLVE.read_round(generate_round(100, seed=2, families=40, contact_families=25))
+    assert SOLVE._beside(big) and SOLVE._in_process(big)
+    assert SOLVE._beside(small) and not SOLVE._in_process(small)
+    monkeypatch.setattr(SOLVE, "may_fork_workers", lambda: False)
+    assert not SOLVE._in_process(big)
+
+
+def test_a_round_error_in_the_families_process_reaches_the_caller_whole(monkeypatch):
+    """Points too large for the families' flow: the process' RoundError comes back with its
+    field, as the command line prints it."""
+    doc = generate_round(120, seed=1)
+    _families_beside_in("process", monkeypatch)
+
+    def too_large(weight, nodes, what):
+        if what == "families":
+            raise RoundError("params", "the points are too large (families)")
+
+    monkeypatch.setattr(SOLVE, "check_scale", too_large)
+    with pytest.raises(RoundError) as err:
+        solve(doc)
+    assert err.value.path == "params"
+    assert str(err.value) == "params: the points are too large (families)"
+    assert multiprocessing.active_children() == []
+
+
+def test_a_round_error_survives_pickling():
+    err = pickle.loads(pickle.dumps(RoundError("children[3].birth_date", "not a date")))
+    assert (err.path, err.message) == ("children[3].birth_date", "not a date")
+    assert str(err) == "children[3].birth_date: not a date"
+
+
+def test_an_error_that_cannot_be_pickled_comes_back_as_its_message(monkeypatch):
+    class Odd(Exception):
+        def __init__(self, a, b):
+            super().__init__(f"odd {a} {b}")
+
+    def broken(rnd):
+        raise Odd(1, 2)
+
+    monkeypatch.setattr(SOLVE, "build_pair_arcs", broken)
+    _families_beside_in("process", monkeypatch)
+    with pytest.raises(RuntimeError, match="odd 1 2"):
+        solve(generate_round(120, seed=1))
+
+
+def test_a_families_process_that_dies_leaves_the_work_to_the_round(monkeypatch):
+    """Killed or out of memory before it answered: the round pairs its families itself."""
+    doc = generate_round(200, seed=6)
+    _families_beside_in("thread", monkeypatch)
+    expected = solve(doc)
+    _families_beside_in("process", monkeypatch)
+    monkeypatch.setattr(SOLVE, "_send_answer", lambda rnd, conn: os._exit(3))
+    got = solve(doc)
+    assert got["pairings"] == expected["pairings"]
+    assert got["unpaired"] == expected["unpaired"]
+    assert multiprocessing.active_children() == []
 
 
 def test_a_large_round_pairs_its_families_first_and_gets_the_same_answer(monkeypatch):
