@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from .budget import (
@@ -46,9 +47,9 @@ _BESIDE_PAIRS = 1_000_000
 # Beside the children, families that can form at least this many pairs get a forked process
 # of their own (where this process may fork): OR-Tools' flow holds the GIL (two flows in two
 # threads take as long as one after the other), and so do the pairs' and the records' Python
-# parts, so in a thread they held up the children's LP. Over municipality seeds 0-19 and
-# the four slowest (2026-12-01, interleaved): 37.6 s -> 34.8 s end to end, the same results.
-# Smaller rounds keep the thread, cheaper than a fork.
+# parts, so in a thread they held up the children's LP. Over municipality seeds 0-159
+# (2026-12-01, interleaved with the thread): 182.0 s -> 171.7 s end to end, faster on 126
+# of the 160, the same results. Smaller rounds keep the thread, cheaper than a fork.
 _PROCESS_PAIRS = 20_000
 
 
@@ -100,7 +101,7 @@ class _Families:
         self._answer: FamiliesAnswer | None = None
         self._error: BaseException | None = None
         self._pairing: tuple[PairArcs, Pairing] | None = None
-        self._process: tuple[Any, Connection] | None = None
+        self._process: tuple[BaseProcess, Connection] | None = None
         self._thread = threading.Thread(target=self._run, name="families")
         if beside and _in_process(rnd):
             context = get_context("fork")
